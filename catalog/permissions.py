@@ -1,0 +1,52 @@
+"""Who may see and do what in the catalog (api.md, Authentication).
+
+A staff member acts on its own organ and that organ's subordinates only; superusers see
+everything. Every staff query for organ-scoped data goes through ``organ_ids_for``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.models import Organ, StaffProfile
+from catalog.organs import subtree_ids
+
+
+def profile_of(user: Any) -> StaffProfile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def organ_ids_for(user: Any, role: str | None = None) -> set[int] | None:
+    """The organ ids a user may act on (with ``role`` if given); None means every organ."""
+    if getattr(user, "is_superuser", False):
+        return None
+    profile = profile_of(user)
+    if profile is None or (role is not None and role not in profile.roles):
+        return set()
+    return subtree_ids(profile.organ_id)
+
+
+def is_staff_member(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) or profile_of(user))
+
+
+def can_act(user: Any, organ: Organ | int, role: str | None = None) -> bool:
+    organ_id = organ if isinstance(organ, int) else organ.pk
+    ids = organ_ids_for(user, role)
+    return ids is None or organ_id in ids
+
+
+def can_see(user: Any, organ: Organ | int) -> bool:
+    """Staff of the organ (or an ancestor of it), whatever their role."""
+    return can_act(user, organ, None)
+
+
+def organs_for(user: Any, role: str | None = None) -> Any:
+    ids = organ_ids_for(user, role)
+    qs = Organ.objects.all()
+    return qs if ids is None else qs.filter(pk__in=ids)

@@ -1,0 +1,30 @@
+"""URL map of the portal (api.md, "Public pages" and the REST API under /api/v1/)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from catalog.sitemaps import SITEMAPS
+
+api_v1 = [
+    path("", include("catalog.api_urls")),
+    path("", include("requests_app.api_urls")),
+    path("", include("reports.api_urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("staff/", include("disclosure_portal.staff_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("captcha/", include("captcha.urls")),
+    path("", include("requests_app.urls")),
+    path("", include("reports.urls")),
+    path("", include("catalog.urls")),
+]
