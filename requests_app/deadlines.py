@@ -1,0 +1,279 @@
+"""The legal clock of 依申请公开: answer deadline, pauses, extension, 补正 and fee periods.
+
+Pure and standard-library only: the calendar and `today` are arguments (style.md). The
+answer deadline is a fold over the application's dated steps:
+
+    due_on = add_workdays(received_on, 20 + extension + paused)    (domain.md "Applications")
+
+`received_on` is the clock's start; after a 补正 it is the day the corrected application
+arrived (条例第三十条), so pause days on or before it no longer count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from requests_app.workdays import ONE_DAY, WorkCalendar, add_workdays, workdays_between
+
+# 条例第三十三条第二款: 自收到申请之日起20个工作日内予以答复
+ANSWER_PERIOD = 20
+# 条例第三十三条第二款: 延长的期限最长不得超过20个工作日
+MAX_EXTENSION = 20
+# 条例第三十条: 自收到申请之日起7个工作日内一次性告知申请人作出补正
+CORRECTION_NOTICE_LIMIT = 7
+# 条例第三十条 leaves the 合理的补正期限 to the organ; domain.md sets the default.
+DEFAULT_CORRECTION_PERIOD = 15
+# 条例第三十二条: 第三方应当自收到征求意见书之日起15个工作日内提出意见
+THIRD_PARTY_REPLY_PERIOD = 15
+# 国办函〔2020〕109号: 申请人应当在收到收费通知次日起20个工作日内缴纳费用
+FEE_PAYMENT_PERIOD = 20
+# domain.md: due soon = within 3 working days
+DUE_SOON_WORKDAYS = 3
+
+# Why a pause stops the clock, as shown in the derivation's steps.
+PAUSE_LABELS: dict[str, tuple[str, str]] = {
+    # 条例第三十三条第三款: 征求第三方和其他机关意见所需时间不计算在前款规定的期限内
+    "consultation": ("征求第三方或其他机关意见", "条例第三十三条第三款"),
+    # Fee pause: an organ setting, default on (domain.md; regulation.md §3.4 marks it [U]).
+    "fee": ("等待缴纳信息处理费", "国办函〔2020〕109号"),
+}
+
+
+def format_date(d: date) -> str:
+    """A date as Chinese readers write it: 2026年9月18日 (domain.md "Public site")."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _format_dates(days: Iterable[date]) -> str:
+    return "、".join(format_date(d) for d in days)
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A stretch during which the answer clock stands still; `end` None = still running."""
+
+    kind: str
+    start: date
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("a pause cannot end before it starts")
+
+
+@dataclass(frozen=True, slots=True)
+class CountedPause:
+    """A pause as counted: `end` is the real end, or `today` while it is still running."""
+
+    kind: str
+    start: date
+    end: date
+    ongoing: bool
+    workdays: int
+    covered: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "ongoing": self.ongoing,
+            "workdays": self.workdays,
+            "covered": self.covered,
+        }
+
+    def step(self) -> str:
+        label, basis = PAUSE_LABELS.get(self.kind, ("暂停计算", ""))
+        end = (
+            f"今日（{format_date(self.end)}，尚未结束）" if self.ongoing else format_date(self.end)
+        )
+        text = f"{label}暂停：{format_date(self.start)}至{end}，不计入{self.workdays}个工作日"
+        return f"{text}（{basis}）" if basis else text
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """How `due_on` was computed, step by step, so that anyone can recompute it."""
+
+    received_on: date
+    base_workdays: int
+    extension_workdays: int
+    paused_workdays: int
+    pauses: tuple[CountedPause, ...]
+    due_on: date
+    covered: bool
+    uncovered_years: tuple[int, ...]
+    skipped_holidays: tuple[date, ...]
+    counted_adjusted_workdays: tuple[date, ...]
+
+    @property
+    def total_workdays(self) -> int:
+        return self.base_workdays + self.extension_workdays + self.paused_workdays
+
+    def steps(self) -> list[str]:
+        """The computation in Chinese, one line per step, for staff and the applicant."""
+        steps = [
+            f"收到申请：{format_date(self.received_on)}",
+            "期间自收到申请的次日起算，开始的当日不计入（民法典第二百零一条）",
+            f"法定答复期限：{self.base_workdays}个工作日（条例第三十三条第二款）",
+        ]
+        if self.extension_workdays:
+            steps.append(f"延长答复期限：{self.extension_workdays}个工作日（条例第三十三条第二款）")
+        steps.extend(p.step() for p in self.pauses)
+        if self.skipped_holidays:
+            steps.append(f"跳过节假日：{_format_dates(self.skipped_holidays)}")
+        if self.counted_adjusted_workdays:
+            steps.append(f"调休上班日计入：{_format_dates(self.counted_adjusted_workdays)}")
+        steps.append(
+            f"合计{self.total_workdays}个工作日，答复期限届满日：{format_date(self.due_on)}"
+        )
+        if not self.covered:
+            years = "、".join(f"{y}年" for y in self.uncovered_years)
+            steps.append(f"注意：{years}的节假日安排尚未录入，该年份仅按周末计算，期限可能变动")
+        return steps
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly: dates as ISO strings (api.md `derivation`)."""
+        return {
+            "received_on": self.received_on.isoformat(),
+            "base_workdays": self.base_workdays,
+            "extension_workdays": self.extension_workdays,
+            "paused_workdays": self.paused_workdays,
+            "total_workdays": self.total_workdays,
+            "pauses": [p.as_dict() for p in self.pauses],
+            "due_on": self.due_on.isoformat(),
+            "covered": self.covered,
+            "uncovered_years": list(self.uncovered_years),
+            "skipped_holidays": [d.isoformat() for d in self.skipped_holidays],
+            "counted_adjusted_workdays": [d.isoformat() for d in self.counted_adjusted_workdays],
+            "steps": self.steps(),
+        }
+
+
+def _count_pause(cal: WorkCalendar, pause: Pause, received_on: date, today: date) -> CountedPause:
+    end = today if pause.end is None else pause.end
+    # Only days after the clock's start count: after a 补正 the period restarts (条例第三十条),
+    # so a consultation held before it has nothing left to pause.
+    start = max(pause.start, received_on)
+    return CountedPause(
+        kind=pause.kind,
+        start=pause.start,
+        end=end,
+        ongoing=pause.end is None,
+        # domain.md: paused days = working days d with start < d <= end
+        workdays=workdays_between(cal, start, end),
+        covered=end <= start or cal.covers_range(start + ONE_DAY, end),
+    )
+
+
+def _check_disjoint(pauses: Iterable[Pause], today: date) -> None:
+    """Pauses are (start, end] spans; overlapping ones would count the same day twice."""
+    spans = sorted((p.start, today if p.end is None else p.end) for p in pauses)
+    latest_end: date | None = None
+    for start, end in spans:
+        if latest_end is not None and start < latest_end:
+            raise ValueError("pauses must not overlap")
+        latest_end = end if latest_end is None else max(latest_end, end)
+
+
+def compute_due(
+    cal: WorkCalendar,
+    *,
+    received_on: date,
+    extension_workdays: int,
+    pauses: Iterable[Pause],
+    today: date,
+) -> Derivation:
+    """The answer deadline (条例第三十三条) with its derivation.
+
+    A pause still running counts as if it ended `today` (api.md: "while consulting or
+    awaiting a fee it shows the date as if the pause ended today").
+    """
+    if not 0 <= extension_workdays <= MAX_EXTENSION:
+        raise ValueError(f"extension must be between 0 and {MAX_EXTENSION} working days")
+    pauses = tuple(pauses)
+    _check_disjoint(pauses, today)
+    counted = tuple(_count_pause(cal, p, received_on, today) for p in pauses)
+    paused = sum(p.workdays for p in counted)
+    count = add_workdays(cal, received_on, ANSWER_PERIOD + extension_workdays + paused)
+    covered = count.covered and all(p.covered for p in counted)
+    latest = max([count.date, *(p.end for p in counted)])
+    return Derivation(
+        received_on=received_on,
+        base_workdays=ANSWER_PERIOD,
+        extension_workdays=extension_workdays,
+        paused_workdays=paused,
+        pauses=counted,
+        due_on=count.date,
+        covered=covered,
+        uncovered_years=() if covered else cal.uncovered_years(received_on + ONE_DAY, latest),
+        skipped_holidays=count.skipped_holidays,
+        counted_adjusted_workdays=count.counted_adjusted_workdays,
+    )
+
+
+def correction_request_is_late(cal: WorkCalendar, received_on: date, requested_on: date) -> bool:
+    """条例第三十条: the 补正 notice is due within 7 working days of receipt.
+
+    Late means after the 7th working day, compared as dates: a request on the Saturday after
+    a Friday that closed the period is late, although no working day lies between them.
+    A late request is still accepted, only flagged (domain.md).
+    """
+    return requested_on > add_workdays(cal, received_on, CORRECTION_NOTICE_LIMIT).date
+
+
+def default_correction_due(
+    cal: WorkCalendar, requested_on: date, period: int = DEFAULT_CORRECTION_PERIOD
+) -> date:
+    """The end of the 合理的补正期限 (条例第三十条), counted from the day after the notice."""
+    return add_workdays(cal, requested_on, period).date
+
+
+def extension_allowed(
+    cal: WorkCalendar,
+    current_due_on: date,
+    decided_on: date,
+    already_extended: int,
+    requested: int,
+) -> str | None:
+    """Why an extension may not be granted, or None when it may (条例第三十三条第二款).
+
+    `cal` is unused today: both limits compare plain dates and counts. It stays so that
+    every deadline rule takes the calendar first and callers need not change if a rule does.
+    """
+    del cal
+    if requested < 1:
+        return "延长期限至少为1个工作日"
+    # A lapsed period cannot be extended (domain.md; regulation.md §6.2.5).
+    if decided_on > current_due_on:
+        return "答复期限已届满，不能再延长"
+    if already_extended + requested > MAX_EXTENSION:
+        return "延长期限合计不得超过20个工作日（条例第三十三条第二款）"
+    return None
+
+
+def is_overdue(due_on: date | None, today: date) -> bool:
+    """Past the last day of the period; no deadline (awaiting 补正) is never overdue."""
+    return due_on is not None and today > due_on
+
+
+def is_due_soon(
+    cal: WorkCalendar, due_on: date | None, today: date, within: int = DUE_SOON_WORKDAYS
+) -> bool:
+    """Not overdue and due within `within` working days after today (domain.md: ≤ 3)."""
+    if due_on is None or is_overdue(due_on, today):
+        return False
+    return due_on <= add_workdays(cal, today, within).date
+
+
+def fee_payment_due(cal: WorkCalendar, notice_on: date) -> date:
+    """国办函〔2020〕109号: pay within 20 working days from the day after receiving the notice."""
+    return add_workdays(cal, notice_on, FEE_PAYMENT_PERIOD).date
+
+
+def third_party_reply_due(cal: WorkCalendar, start: date) -> date:
+    """条例第三十二条: the third party replies within 15 working days of receiving the letter."""
+    return add_workdays(cal, start, THIRD_PARTY_REPLY_PERIOD).date
