@@ -7,6 +7,7 @@ Chinese messages keyed by field, so nothing is half-saved.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from catalog import organs
@@ -111,6 +113,11 @@ def guide_update(*, actor: Any, organ: Organ, data: dict[str, Any]) -> Guide:
 # --- Items --------------------------------------------------------------------------------
 
 
+def body_text(html_body: str) -> str:
+    """The readable text of a sanitised body: tags are not words anyone searches for."""
+    return html.unescape(strip_tags(html_body or ""))
+
+
 def item_search_tokens(item: Item) -> str:
     return document_tokens(
         item.title,
@@ -118,7 +125,7 @@ def item_search_tokens(item: Item) -> str:
         " ".join(item.subject_terms or []),
         item.index_no or "",
         item.summary,
-        item.body,
+        body_text(item.body),
     )
 
 
