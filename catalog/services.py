@@ -219,17 +219,22 @@ def item_publish(*, actor: Any, item: Item, published_on: dt.date | None = None)
 
 
 def item_repeal(*, actor: Any, item: Item, date: dt.date, validity: str) -> Item:
+    """Mark an item 已废止 or 已修改 from ``date`` (its 废止日期); a repealed item stays so."""
     if validity not in (Item.Validity.REPEALED, Item.Validity.AMENDED):
         raise ValidationError({"validity": [_("有效性只能是“已废止”或“已修改”。")]})
     if date > timezone.localdate():
         raise ValidationError({"date": [_("废止日期不能晚于今天。")]})
-    if date < item.formed_on:
-        raise ValidationError({"date": [_("废止日期不能早于成文日期。")]})
-    item.validity = validity
-    item.repealed_on = date
-    item.updated_at = timezone.now()
-    item.save(update_fields=["validity", "repealed_on", "updated_at"])
-    return item
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if date < locked.formed_on:
+            raise ValidationError({"date": [_("废止日期不能早于成文日期。")]})
+        if locked.validity == Item.Validity.REPEALED:
+            raise ValidationError({"validity": [_("该文件已废止。")]})
+        locked.validity = validity
+        locked.repealed_on = date
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["validity", "repealed_on", "updated_at"])
+    return locked
 
 
 def issue_index_no(organ: Organ, year: int) -> str:

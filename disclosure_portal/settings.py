@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: tests that publish from several threads and the live server
+    # of browser tests need one database that every connection sees.
+    # One file per test process, so concurrent test runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set (shared throttle counters), local memory otherwise ---
@@ -243,6 +248,7 @@ REST_FRAMEWORK = {
         "apply_ip": env_str("THROTTLE_APPLY_IP", "10/hour"),
         "apply_contact": env_str("THROTTLE_APPLY_CONTACT", "5/hour"),
         "login": env_str("THROTTLE_LOGIN", "10/min"),
+        "track": env_str("THROTTLE_TRACK", "60/hour"),
     },
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
@@ -256,6 +262,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "catalog.models.Item.Status",
+        "ApplicationStatusEnum": "requests_app.models.Status",
+        "ReportStatusEnum": "reports.models.AnnualReport.Status",
+        "ApplicationChannelEnum": "requests_app.models.Channel",
+        "ConsultationChannelEnum": "reports.models.Consultation.Channel",
+    },
 }
 
 # --- The portal's own settings: shown on every page only when set (政府网站发展指引) ---

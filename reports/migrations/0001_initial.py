@@ -2,112 +2,239 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models
 from django.conf import settings
 from django.db import migrations, models
 
+import reports.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_vocabularies_and_search'),
+        ("catalog", "0002_vocabularies_and_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('scope', models.CharField(choices=[('organ', '本机关'), ('tree', '本级及所属机关汇总')], default='organ', max_length=10, verbose_name='范围')),
-                ('sections', models.JSONField(default=reports.models.empty_sections, verbose_name='正文')),
-                ('manual', models.JSONField(default=reports.models.empty_manual, verbose_name='填报数据')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=10, verbose_name='状态')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新时间')),
-                ('organ', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='catalog.organ', verbose_name='行政机关')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("organ", "本机关"), ("tree", "本级及所属机关汇总")],
+                        default="organ",
+                        max_length=10,
+                        verbose_name="范围",
+                    ),
+                ),
+                (
+                    "sections",
+                    models.JSONField(default=reports.models.empty_sections, verbose_name="正文"),
+                ),
+                (
+                    "manual",
+                    models.JSONField(default=reports.models.empty_manual, verbose_name="填报数据"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="更新时间"
+                    ),
+                ),
+                (
+                    "organ",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="catalog.organ",
+                        verbose_name="行政机关",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度报告',
-                'verbose_name_plural': '年度报告',
-                'ordering': ['-year', 'organ_id', 'scope'],
+                "verbose_name": "年度报告",
+                "verbose_name_plural": "年度报告",
+                "ordering": ["-year", "organ_id", "scope"],
             },
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('channel', models.CharField(choices=[('on_site', '现场'), ('phone', '电话'), ('online', '网上')], max_length=10, verbose_name='方式')),
-                ('topic', models.CharField(max_length=200, verbose_name='咨询事项')),
-                ('count', models.PositiveIntegerField(default=1, verbose_name='人次')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organ', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='catalog.organ', verbose_name='行政机关')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("on_site", "现场"), ("phone", "电话"), ("online", "网上")],
+                        max_length=10,
+                        verbose_name="方式",
+                    ),
+                ),
+                ("topic", models.CharField(max_length=200, verbose_name="咨询事项")),
+                ("count", models.PositiveIntegerField(default=1, verbose_name="人次")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organ",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consultations",
+                        to="catalog.organ",
+                        verbose_name="行政机关",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '咨询登记',
-                'verbose_name_plural': '咨询登记',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "咨询登记",
+                "verbose_name_plural": "咨询登记",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedReport',
+            name="PublishedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='版本')),
-                ('sections', models.JSONField(verbose_name='正文')),
-                ('figures', models.JSONField(verbose_name='统计数据')),
-                ('annexes', models.JSONField(default=dict, verbose_name='附录数据')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发布时间')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='被更正时间')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='reports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(verbose_name="版本")),
+                ("sections", models.JSONField(verbose_name="正文")),
+                ("figures", models.JSONField(verbose_name="统计数据")),
+                ("annexes", models.JSONField(default=dict, verbose_name="附录数据")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="发布时间"
+                    ),
+                ),
+                (
+                    "superseded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="被更正时间"),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="reports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已发布的年度报告',
-                'verbose_name_plural': '已发布的年度报告',
-                'ordering': ['-version'],
+                "verbose_name": "已发布的年度报告",
+                "verbose_name_plural": "已发布的年度报告",
+                "ordering": ["-version"],
             },
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.UniqueConstraint(fields=('organ', 'year', 'scope'), name='report_unique'),
+            model_name="annualreport",
+            constraint=models.UniqueConstraint(
+                fields=("organ", "year", "scope"), name="report_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2008)), name='report_year_from_2008'),
+            model_name="annualreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2008)), name="report_year_from_2008"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.CheckConstraint(condition=models.Q(('scope__in', ['organ', 'tree'])), name='report_scope_valid'),
+            model_name="annualreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scope__in", ["organ", "tree"])), name="report_scope_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published'])), name='report_status_valid'),
+            model_name="annualreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published"])),
+                name="report_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='consultation',
-            index=models.Index(fields=['organ', 'date'], name='consultation_organ_date'),
+            model_name="consultation",
+            index=models.Index(fields=["organ", "date"], name="consultation_organ_date"),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['on_site', 'phone', 'online'])), name='consultation_channel_valid'),
+            model_name="consultation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["on_site", "phone", "online"])),
+                name="consultation_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.CheckConstraint(condition=models.Q(('count__gte', 1)), name='consultation_count_positive'),
+            model_name="consultation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("count__gte", 1)), name="consultation_count_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedreport',
-            constraint=models.UniqueConstraint(fields=('report', 'version'), name='published_version_unique'),
+            model_name="publishedreport",
+            constraint=models.UniqueConstraint(
+                fields=("report", "version"), name="published_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('report',), name='one_current_published_version'),
+            model_name="publishedreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded_at__isnull", True)),
+                fields=("report",),
+                name="one_current_published_version",
+            ),
         ),
     ]
