@@ -53,8 +53,14 @@ from django.db.models import (
 )
 from django.db.models.query import ModelIterable
 
-from catalog.search_text import FIELD_BREAK, PREFIX_MARK, normalize, parse_query, to_fts5_match
-from catalog.search_text import to_pg_tsquery
+from catalog.search_text import (
+    FIELD_BREAK,
+    PREFIX_MARK,
+    normalize,
+    parse_query,
+    to_fts5_match,
+    to_pg_tsquery,
+)
 
 FTS_TABLE = "catalog_item_fts"
 PG_VECTOR = "search_vector"
@@ -98,17 +104,37 @@ SQLITE_STRUCTURES = [
     f"INSERT INTO {FTS_TABLE}(rowid, search_tokens) VALUES (new.id, new.search_tokens); END",
     f"CREATE INDEX IF NOT EXISTS {DOC_NUMBER_INDEX} ON catalog_item (doc_number)",
 ]
+# (name, statement) in order; a statement runs only when its structure is missing, since
+# even ``ADD COLUMN IF NOT EXISTS`` takes an exclusive lock on the table, and fails inside a
+# transaction with deferred foreign-key checks pending.
 PG_STRUCTURES = [
-    f"ALTER TABLE catalog_item ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_tokens)) STORED",
-    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON catalog_item USING gin ({PG_VECTOR})",
+    (
+        PG_VECTOR,
+        f"ALTER TABLE catalog_item ADD COLUMN {PG_VECTOR} tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_tokens)) STORED",
+    ),
+    (PG_INDEX, f"CREATE INDEX {PG_INDEX} ON catalog_item USING gin ({PG_VECTOR})"),
     # Tier 1 of a common word is found through the titles' own (small) index.
-    f"CREATE INDEX IF NOT EXISTS {PG_TITLE_INDEX} ON catalog_item "
-    f"USING gin ((to_tsvector('simple'::regconfig, "
-    f"split_part(search_tokens, '{_SEPARATOR}', 1))))",
-    f"CREATE INDEX IF NOT EXISTS {DOC_NUMBER_INDEX} ON catalog_item (doc_number)",
-    f"DROP INDEX IF EXISTS {PG_LEGACY_INDEX}",
+    (
+        PG_TITLE_INDEX,
+        f"CREATE INDEX {PG_TITLE_INDEX} ON catalog_item USING gin "
+        f"((to_tsvector('simple'::regconfig, split_part(search_tokens, '{_SEPARATOR}', 1))))",
+    ),
+    (DOC_NUMBER_INDEX, f"CREATE INDEX {DOC_NUMBER_INDEX} ON catalog_item (doc_number)"),
 ]
+
+
+def _pg_missing(cursor: Any) -> list[str]:
+    cursor.execute(
+        "SELECT attname FROM pg_attribute "
+        "WHERE attrelid = 'catalog_item'::regclass AND NOT attisdropped "
+        "UNION ALL SELECT indexname FROM pg_indexes WHERE tablename = 'catalog_item'"
+    )
+    present = {row[0] for row in cursor.fetchall()}
+    statements = [statement for name, statement in PG_STRUCTURES if name not in present]
+    if PG_LEGACY_INDEX in present:
+        statements.append(f"DROP INDEX {PG_LEGACY_INDEX}")
+    return statements
 
 
 def ensure_search_structures(using: str = "default") -> None:
@@ -121,10 +147,13 @@ def ensure_search_structures(using: str = "default") -> None:
     connection = connections[using]
     if "catalog_item" not in connection.introspection.table_names():
         return
-    statements = {"sqlite": SQLITE_STRUCTURES, "postgresql": PG_STRUCTURES}.get(
-        connection.vendor, []
-    )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            statements = _pg_missing(cursor)
+        elif connection.vendor == "sqlite":
+            statements = SQLITE_STRUCTURES
+        else:
+            statements = []
         for statement in statements:
             cursor.execute(statement)
 

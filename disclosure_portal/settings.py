@@ -213,7 +213,13 @@ SECURE_CSP = {
 }
 
 # --- Mail: Django's mailers, configured from the classic EMAIL_* environment variables ---
-_email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints mail to the console; production sends it over SMTP unless told otherwise.
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or TESTING
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 _mailer: dict[str, object] = {"BACKEND": _email_backend}
 if _email_backend == "django.core.mail.backends.smtp.EmailBackend":
     _mailer["OPTIONS"] = {
@@ -269,9 +275,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ItemStatusEnum": "catalog.models.Item.Status",
+        # Items and reports share the draft/published choice set.
+        "PublicationStatusEnum": "catalog.models.Item.Status",
         "ApplicationStatusEnum": "requests_app.models.Status",
-        "ReportStatusEnum": "reports.models.AnnualReport.Status",
         "ApplicationChannelEnum": "requests_app.models.Channel",
         "ConsultationChannelEnum": "reports.models.Consultation.Channel",
     },
@@ -280,6 +286,8 @@ SPECTACULAR_SETTINGS = {
 # --- The portal's own settings: shown on every page only when set (政府网站发展指引) ---
 PORTAL = {
     "SITE_NAME": env_str("PORTAL_SITE_NAME", "政府信息公开平台"),
+    # The public address, for full links in letters and mails (e.g. https://xxgk.example.gov.cn).
+    "BASE_URL": env_str("PORTAL_BASE_URL").rstrip("/"),
     "SPONSOR": env_str("PORTAL_SPONSOR"),  # 主办单位
     "CONTACT": env_str("PORTAL_CONTACT"),  # 联系方式
     "SITE_CODE": env_str("PORTAL_SITE_CODE"),  # 网站标识码

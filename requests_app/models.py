@@ -219,6 +219,8 @@ class Application(models.Model):
             models.Index(fields=["status", "due_on"], name="app_status_due"),
             models.Index(fields=["organ", "first_received_on"], name="app_organ_received"),
             models.Index(fields=["organ", "closed_on"], name="app_organ_closed"),
+            # The queue of staff who see every organ: ORDER BY due_on, id (bench/deadlines.md).
+            models.Index(fields=["due_on", "id"], name="app_due_order"),
         ]
         constraints = [
             _choices_check("status", Status, "app_status_valid"),
@@ -251,7 +253,7 @@ class Application(models.Model):
         return f"{self.tracking_code} {self.organ}"
 
     def get_absolute_url(self) -> str:
-        return reverse("staff:application", args=[self.pk])
+        return reverse("staff_requests:application", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

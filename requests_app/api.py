@@ -1,0 +1,565 @@
+"""REST API of 依申请公开 and the working-day calendar (api.md, "Applications",
+"Working-day calendar").
+
+Thin views: parse with a serializer, check who may see and act (``requests_app.permissions``),
+call one service per change (``requests_app.services``). A citizen's application is a 404 to
+anyone but staff of its organ; a workflow action the state does not allow is a 409.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import (
+    APIException,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    Throttled,
+    ValidationError,
+)
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from catalog.organs import organ_tree
+from catalog.permissions import is_staff_member
+from disclosure_portal.api import Conflict, Pagination
+from requests_app import calendar as calendar_module
+from requests_app import permissions, services, throttling
+from requests_app.models import (
+    OPEN_STATUSES,
+    Appeal,
+    Application,
+    CalendarOverride,
+    Event,
+    Status,
+)
+from requests_app.serializers import (
+    ACTION_SERIALIZERS,
+    ActionSerializer,
+    AddWorkdaysQuerySerializer,
+    AddWorkdaysResultSerializer,
+    AppealInputSerializer,
+    AppealSerializer,
+    ApplicationCreateSerializer,
+    ApplicationDetailSerializer,
+    ApplicationReceiptSerializer,
+    ApplicationSummarySerializer,
+    AssignSerializer,
+    CalendarYearSerializer,
+    OverrideInputSerializer,
+    TrackSerializer,
+)
+from requests_app.tracking import is_well_formed, normalize_tracking_code
+from requests_app.workdays import add_workdays, is_weekend
+from requests_app.workflow import TRANSITIONS
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("上传的文件过大。")
+    default_code = "too_large"
+
+
+def _errors(exc: DjangoValidationError) -> dict[str, Any]:
+    """A service's errors in DRF's shape; ``applicant.name`` becomes
+    ``{"applicant": {"name": [...]}}``."""
+    out: dict[str, Any] = {}
+    for key, messages in exc.message_dict.items():
+        head, _dot, tail = key.partition(".")
+        if tail:
+            nested = out.setdefault(head, {})
+            if isinstance(nested, dict):
+                nested[tail] = messages
+            else:  # "applicant" itself had an error: keep both, the object's first
+                out[head] = nested
+        else:
+            out[key] = messages
+    return out
+
+
+def _raise_service_errors(exc: DjangoValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        raise ValidationError({"non_field_errors": exc.messages}) from exc
+    data = _errors(exc)
+    too_large = any(e.code == "too_large" for e in exc.error_dict.get("attachments", []))
+    if too_large:
+        # api.md: 413 for oversized uploads, with the messages by field as for a 400.
+        error = PayloadTooLarge()
+        error.detail = data  # type: ignore[assignment]
+        raise error from exc
+    raise ValidationError(data) from exc
+
+
+# --- Throttles (api.md: 429 when throttled) -----------------------------------------------
+# They share their counters with the HTML form (requests_app.throttling), so neither is a
+# way around the other. Staff registering paper applications are not throttled.
+
+
+class _PublicThrottle(BaseThrottle):
+    scope = ""
+
+    def wait(self) -> float | None:
+        rate = throttling.rate_for(self.scope)
+        return float(rate.seconds) if rate else None
+
+
+class ApplyIpThrottle(_PublicThrottle):
+    """``apply_ip``: submissions per client address; every attempt counts."""
+
+    scope = throttling.APPLY_IP
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if is_staff_member(request.user):
+            return True
+        return throttling.allow(self.scope, throttling.client_ip(request))
+
+
+def _contact_identities(request: Request) -> list[str]:
+    applicant = request.data.get("applicant")
+    if isinstance(applicant, str):
+        try:
+            applicant = json.loads(applicant)
+        except ValueError:
+            applicant = None
+    if not isinstance(applicant, dict):
+        return []
+    return throttling.contact_identities(
+        phone=str(applicant.get("phone") or ""),
+        email=str(applicant.get("email") or ""),
+        id_number=str(applicant.get("id_number") or ""),
+    )
+
+
+class ApplyContactThrottle(_PublicThrottle):
+    """``apply_contact``: accepted applications per phone, e-mail or ID number.
+
+    Only accepted applications count (``record``, called by the view), so that a citizen
+    correcting mistakes in the form is never locked out.
+    """
+
+    scope = throttling.APPLY_CONTACT
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if is_staff_member(request.user):
+            return True
+        return not throttling.any_throttled(self.scope, _contact_identities(request))
+
+    @classmethod
+    def record(cls, request: Request) -> None:
+        if not is_staff_member(request.user):
+            throttling.record_all(cls.scope, _contact_identities(request))
+
+
+class TrackThrottle(_PublicThrottle):
+    """Lookups of tracking codes per client address (codes are not enumerable anyway)."""
+
+    scope = throttling.TRACK
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if is_staff_member(request.user):
+            return True
+        return throttling.allow(self.scope, throttling.client_ip(request))
+
+
+class _ThrottledInChinese:
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise Throttled(wait, detail=str(_("提交过于频繁，请稍后再试。")))
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+class IsSuperuser(BasePermission):
+    message = _("只有系统管理员可以执行此操作。")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_superuser)
+
+
+def _require_staff(request: Request) -> None:
+    if not request.user or not request.user.is_authenticated:
+        raise NotAuthenticated()
+    if not is_staff_member(request.user):
+        raise PermissionDenied(_("只有行政机关工作人员可以查看申请。"))
+
+
+def _visible_application(request: Request, pk: int, *, detail: bool = False) -> Application:
+    """The application if the caller may see it: 401 anonymous, else 404 (never leak)."""
+    if not request.user or not request.user.is_authenticated:
+        raise NotAuthenticated()
+    qs = permissions.visible_to(request.user).select_related("organ", "assigned_to")
+    if detail:
+        qs = qs.select_related("linked_item").prefetch_related(
+            Prefetch("events", queryset=Event.objects.select_related("actor")),
+            "attachments",
+            "appeals",
+        )
+    application = qs.filter(pk=pk).first()
+    if application is None:
+        raise NotFound(_("申请不存在。"))
+    return application
+
+
+def _detail_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    application = _visible_application(request, pk, detail=True)
+    context = {
+        "request": request,
+        "today": services.local_today(),
+        "calendar": calendar_module.current_calendar(),
+    }
+    return Response(ApplicationDetailSerializer(application, context=context).data, status=code)
+
+
+# --- Applications --------------------------------------------------------------------------
+
+
+class ApplicationFilter(filters.FilterSet):
+    """api.md filters. ``received_*`` bound the original receipt date (``first_received_on``,
+    the date that decides the report year); every bound is inclusive."""
+
+    status = filters.ChoiceFilter(choices=Status.choices)
+    overdue = filters.BooleanFilter(method="filter_overdue")
+    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    organ = filters.CharFilter(method="filter_organ")
+    received_after = filters.DateFilter(field_name="first_received_on", lookup_expr="gte")
+    received_before = filters.DateFilter(field_name="first_received_on", lookup_expr="lte")
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def filter_overdue(self, qs: QuerySet[Application], name: str, value: bool | None) -> Any:
+        if value is None:
+            return qs
+        overdue = {"status__in": OPEN_STATUSES, "due_on__lt": services.local_today()}
+        return qs.filter(**overdue) if value else qs.exclude(**overdue)
+
+    def filter_organ(self, qs: QuerySet[Application], name: str, value: str) -> Any:
+        """An organ's code, with its subordinates (domain.md: government-level views)."""
+        tree = organ_tree()
+        node = tree.by_code.get(value.strip().upper())
+        if node is None:
+            return qs.none()
+        return qs.filter(organ_id__in=tree.descendant_ids(node.id))
+
+
+class ApplicationListCreateView(_ThrottledInChinese, GenericAPIView):
+    """GET: the staff queue, scoped to the caller's organs. POST: anyone applies."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = Pagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ApplicationFilter
+    serializer_class = ApplicationSummarySerializer
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.request.method == "POST":
+            return [ApplyIpThrottle(), ApplyContactThrottle()]
+        return []
+
+    def get_queryset(self) -> QuerySet[Application]:
+        return (
+            permissions.visible_to(self.request.user)
+            .select_related("organ", "assigned_to")
+            .order_by(F("due_on").asc(nulls_last=True), "id")
+        )
+
+    @extend_schema(responses=ApplicationSummarySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        _require_staff(request)
+        # Queries: COUNT for the paginator, then one SELECT of the page joined with organ and
+        # assignee; the organ tree and the calendar come from the cache.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {
+            "request": request,
+            "today": services.local_today(),
+            "calendar": calendar_module.current_calendar(),
+        }
+        data = ApplicationSummarySerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        request=ApplicationCreateSerializer,
+        responses={
+            201: ApplicationReceiptSerializer,
+            400: OpenApiResponse(description="字段错误"),
+            413: OpenApiResponse(description="附件过大"),
+            429: OpenApiResponse(description="提交过于频繁"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        data = {
+            key: values[key]
+            for key in (
+                "applicant_type",
+                "applicant",
+                "description",
+                "delivery_form",
+                "delivery_method",
+            )
+        }
+        try:
+            application = services.application_submit(
+                actor=request.user,
+                organ=values["organ"],
+                data=data,
+                attachments=request.FILES.getlist("attachments"),
+                channel=values["channel"] or None,
+                received_on=values["received_on"],
+            )
+        except DjangoValidationError as exc:
+            _raise_service_errors(exc)
+            raise  # unreachable: for type checkers
+        ApplyContactThrottle.record(request)
+        return Response(
+            ApplicationReceiptSerializer(application).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ApplicationTrackView(_ThrottledInChinese, APIView):
+    """Anyone holding the code: status and dates, masked name, public notes (api.md)."""
+
+    throttle_classes = [TrackThrottle]
+
+    @extend_schema(responses=TrackSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        normalized = normalize_tracking_code(code)
+        application = None
+        if is_well_formed(normalized):
+            application = (
+                Application.objects.select_related("organ", "linked_item")
+                .prefetch_related("events")
+                .filter(tracking_code=normalized)
+                .first()
+            )
+        if application is None:
+            raise NotFound(_("查询码不存在，请核对后重新输入。"))
+        return Response(TrackSerializer(application).data)
+
+
+class ApplicationDetailView(APIView):
+    @extend_schema(responses=ApplicationDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail_response(request, pk)
+
+
+class ApplicationActionView(APIView):
+    """``POST /applications/{id}/{action}/``: one workflow step (or ``assign``)."""
+
+    @extend_schema(
+        operation_id="v1_applications_action_create",
+        request=ActionSerializer,
+        responses={
+            200: ApplicationDetailSerializer,
+            400: OpenApiResponse(description="字段错误"),
+            409: OpenApiResponse(description="当前状态不允许此操作"),
+        },
+        description="action 为办理流程表中的操作（及 assign）；各操作的附加字段见 api.md。",
+    )
+    def post(self, request: Request, pk: int, action: str) -> Response:
+        application = _visible_application(request, pk)
+        if not permissions.can_act(request.user, application):
+            raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
+        try:
+            if action == "assign":
+                serializer = AssignSerializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                services.application_assign(
+                    actor=request.user,
+                    application=application,
+                    user=serializer.validated_data["user"],
+                )
+            else:
+                # The state decides first: an action the state forbids is a 409 whatever
+                # the body says.
+                services.check_transition(action, application)
+                serializer = ACTION_SERIALIZERS[action](data=request.data)
+                serializer.is_valid(raise_exception=True)
+                services.perform_action(
+                    action, actor=request.user, application=application, **serializer.validated_data
+                )
+        except services.WorkflowConflict as exc:
+            raise Conflict(str(exc)) from exc
+        except DjangoValidationError as exc:
+            _raise_service_errors(exc)
+        return _detail_response(request, pk)
+
+
+# --- Appeals ------------------------------------------------------------------------------
+
+
+class ApplicationAppealsView(APIView):
+    @extend_schema(responses=AppealSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        application = _visible_application(request, pk)
+        appeals = Appeal.objects.filter(application=application)
+        return Response(AppealSerializer(appeals, many=True).data)
+
+    @extend_schema(request=AppealInputSerializer, responses={201: AppealSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        application = _visible_application(request, pk)
+        if not permissions.can_record_appeal(request.user, application):
+            raise PermissionDenied(_("只有本机关的工作人员可以登记行政复议或诉讼。"))
+        serializer = AppealInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            appeal = services.appeal_create(
+                actor=request.user, application=application, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            _raise_service_errors(exc)
+            raise
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+
+class AppealDetailView(APIView):
+    def _appeal(self, request: Request, pk: int) -> Appeal:
+        if not request.user or not request.user.is_authenticated:
+            raise NotAuthenticated()
+        appeal = (
+            Appeal.objects.select_related("application")
+            .filter(pk=pk, application__in=permissions.visible_to(request.user))
+            .first()
+        )
+        if appeal is None:
+            raise NotFound(_("记录不存在。"))
+        return appeal
+
+    @extend_schema(responses=AppealSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(AppealSerializer(self._appeal(request, pk)).data)
+
+    @extend_schema(request=AppealInputSerializer, responses=AppealSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        appeal = self._appeal(request, pk)
+        if not permissions.can_record_appeal(request.user, appeal.application):
+            raise PermissionDenied(_("只有本机关的工作人员可以修改行政复议或诉讼记录。"))
+        serializer = AppealInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = {k: v for k, v in serializer.validated_data.items() if k in request.data}
+        try:
+            appeal = services.appeal_update(actor=request.user, appeal=appeal, **fields)
+        except DjangoValidationError as exc:
+            _raise_service_errors(exc)
+            raise
+        return Response(AppealSerializer(appeal).data)
+
+
+# --- Working-day calendar ------------------------------------------------------------------
+
+
+class AddWorkdaysView(APIView):
+    """The n-th working day after ``start`` (start excluded: 民法典第二百零一条)."""
+
+    @extend_schema(parameters=[AddWorkdaysQuerySerializer], responses=AddWorkdaysResultSerializer)
+    def get(self, request: Request) -> Response:
+        query = AddWorkdaysQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        count = add_workdays(
+            calendar_module.current_calendar(),
+            query.validated_data["start"],
+            query.validated_data["days"],
+        )
+        return Response(
+            {
+                "date": count.date.isoformat(),
+                "covered": count.covered,
+                "skipped_holidays": [d.isoformat() for d in count.skipped_holidays],
+                "counted_adjusted_workdays": [
+                    d.isoformat() for d in count.counted_adjusted_workdays
+                ],
+            }
+        )
+
+
+def _year_data(year: int) -> dict[str, Any]:
+    cal = calendar_module.current_calendar()
+    overrides = {
+        o.date: o for o in CalendarOverride.objects.filter(date__year=year).order_by("date")
+    }
+
+    def entry(day: date) -> dict[str, str]:
+        return {"date": day.isoformat(), "source": "override" if day in overrides else "bundled"}
+
+    return {
+        "year": year,
+        "covered": cal.is_covered(year),
+        # Days off on weekdays and adjusted working days on weekends (the rest is the plain
+        # Monday–Friday week).
+        "holidays": [entry(d) for d in sorted(cal.holidays) if d.year == year],
+        "workdays": [entry(d) for d in sorted(cal.workdays) if d.year == year],
+        "overrides": [
+            {
+                "date": day.isoformat(),
+                "is_workday": o.is_workday,
+                "weekend": is_weekend(day),
+                "note": o.note,
+            }
+            for day, o in overrides.items()
+        ],
+    }
+
+
+class CalendarYearView(APIView):
+    @extend_schema(responses=CalendarYearSerializer)
+    def get(self, request: Request, year: int) -> Response:
+        if not 1900 <= year <= 2200:
+            raise NotFound(_("年份超出范围。"))
+        return Response(_year_data(year))
+
+
+class CalendarOverrideView(APIView):
+    permission_classes = [IsSuperuser]
+
+    @extend_schema(request=OverrideInputSerializer, responses={201: OverrideInputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = OverrideInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            override = services.calendar_override_set(
+                actor=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            _raise_service_errors(exc)
+            raise
+        return Response(
+            {
+                "date": override.date.isoformat(),
+                "is_workday": override.is_workday,
+                "note": override.note,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CalendarYearCompleteView(APIView):
+    permission_classes = [IsSuperuser]
+
+    @extend_schema(request=None, responses=CalendarYearSerializer)
+    def post(self, request: Request, year: int) -> Response:
+        try:
+            services.calendar_year_complete(actor=request.user, year=year)
+        except DjangoValidationError as exc:
+            _raise_service_errors(exc)
+        return Response(_year_data(year))
+
+
+ACTIONS_PATTERN = "|".join([*TRANSITIONS, "assign"])

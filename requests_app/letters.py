@@ -1,0 +1,375 @@
+"""The 政府信息公开申请答复书: the answer letter of an application, as text, DOCX and PDF.
+
+条例第三十六至三十九条 decide what an answer says; 行政复议法第二十三条 (in force 2024-01-01)
+decides what a refusal must tell the applicant about the remedy. The statutory wording lives in
+``templates/requests_app/letters/<group>.txt`` (style.md: statutory wording of letters lives
+in templates), one template per outcome group, each extending ``_base.txt``.
+
+A template renders one paragraph per line; blank lines are dropped. A line may start with a
+layout marker (``::title``, ``::center``, ``::right``, ``::plain``); unmarked lines are body
+paragraphs, indented by two characters as Chinese letters are. The DOCX and PDF writers only
+lay out these paragraphs, so the three formats always say the same thing.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from requests_app.deadlines import format_date
+from requests_app.models import Application, EventType, Outcome
+from requests_app.tracking import display_tracking_code
+
+logger = logging.getLogger(__name__)
+
+TITLE = "政府信息公开申请答复书"
+
+# The outcome groups, one template each (the sub-rows of table 三 share a template).
+DISCLOSED = "disclosed"
+PARTIALLY_DISCLOSED = "partially_disclosed"
+WITHHELD = "withheld"
+UNAVAILABLE = "unavailable"
+REJECTED = "rejected"
+OTHER = "other"
+GROUPS = (DISCLOSED, PARTIALLY_DISCLOSED, WITHHELD, UNAVAILABLE, REJECTED, OTHER)
+
+# 行政复议法第二十三条第一款第四项: "申请政府信息公开，行政机关不予公开" must go to 行政复议
+# before a lawsuit, and the answer must say so (same article, second paragraph). A partial
+# answer withholds the rest (条例第三十七条), so it carries the same notice (regulation.md §7).
+PRIOR_REVIEW_GROUPS = frozenset({WITHHELD, PARTIALLY_DISCLOSED})
+
+PDF_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# Names the DOCX asks Word/WPS for; the reader's own Chinese fonts render them.
+DOCX_BODY_FONT = "宋体"
+DOCX_TITLE_FONT = "黑体"
+
+_MARKER = re.compile(r"^::(title|center|right|plain)\s+")
+# A user's line that starts like a marker must stay text (full-width colons read the same).
+_USER_MARKER = re.compile(r"^(\s*)::", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of the letter and how it is laid out."""
+
+    text: str
+    # "title" (centred, large), "center", "right" (seal line and date), "plain" (no indent)
+    # or "body" (first line indented by two characters).
+    style: str = "body"
+
+
+def outcome_group(outcome: str) -> str:
+    """The template group of an outcome code (api.md outcomes = rows of table 三)."""
+    if outcome == Outcome.DISCLOSED:
+        return DISCLOSED
+    if outcome == Outcome.PARTIALLY_DISCLOSED:
+        return PARTIALLY_DISCLOSED
+    for prefix in (WITHHELD, UNAVAILABLE, REJECTED, OTHER):
+        if outcome.startswith(prefix + "_") and outcome in Outcome.values:
+            return prefix
+    raise ValueError(f"unknown outcome {outcome!r}")
+
+
+def requires_prior_review(outcome: str) -> bool:
+    """Whether the answer must tell the applicant to apply for 行政复议 first."""
+    return outcome_group(outcome) in PRIOR_REVIEW_GROUPS
+
+
+# --- Context --------------------------------------------------------------------------------
+
+
+def _user_text(text: str) -> str:
+    """Text typed by staff or the applicant, safe to place on its own lines of the letter."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return _USER_MARKER.sub(r"\1：：", text)
+
+
+def _one_line(text: str) -> str:
+    """The request as quoted in the letter's first paragraph: one line, spaces collapsed."""
+    return re.sub(r"\s+", " ", _user_text(text))
+
+
+def _base_url(explicit: str | None) -> str:
+    if explicit is not None:
+        return explicit.rstrip("/")
+    portal = getattr(settings, "PORTAL", {}) or {}
+    return str(portal.get("BASE_URL", "") or "").rstrip("/")
+
+
+def _item_context(application: Application, base_url: str) -> dict[str, str] | None:
+    """The published catalog item an answer points to (条例第三十六条第一项), if any."""
+    item = application.linked_item
+    if item is None or not item.is_published:
+        # A draft must never be cited to the public as 已主动公开.
+        return None
+    try:
+        url = base_url + item.get_absolute_url()
+    except NoReverseMatch:
+        url = ""
+    return {
+        "title": item.title,
+        "index_no": item.index_no or "",
+        "doc_number": item.doc_number,
+        "published_on": format_date(item.published_on) if item.published_on else "",
+        "url": url,
+    }
+
+
+def _review_body(application: Application) -> str:
+    """The 行政复议机关 named in the remedy notice.
+
+    行政复议法第二十四条: a department's acts are reviewed by the people's government at its
+    level, a government's by the government above it. In the organ tree both are the organ's
+    parent; a root organ has no parent recorded, so the notice names the body generically.
+    """
+    parent = application.organ.parent
+    return parent.name if parent is not None else _("有管辖权的行政复议机关")
+
+
+def _event_date(application: Application, event_type: str) -> str:
+    event = application.events.filter(type=event_type).order_by("-date", "-id").first()
+    return format_date(event.date) if event is not None else ""
+
+
+def _optional_date(value: date | None) -> str:
+    return format_date(value) if value else ""
+
+
+def letter_context(
+    application: Application, *, base_url: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Everything the letter templates need, as plain strings.
+
+    ``base_url`` (e.g. ``https://xxgk.example.gov.cn``) makes the linked item's address
+    absolute; by default ``settings.PORTAL["BASE_URL"]`` when set, else a site-relative path.
+    """
+    if not application.outcome:
+        raise ValueError("申请尚未办结，不能生成答复书")
+    answered_on = application.closed_on or today or timezone.localdate()
+    group = outcome_group(application.outcome)
+    code = display_tracking_code(application.tracking_code)
+    return {
+        "title": TITLE,
+        "group": group,
+        "outcome": application.outcome,
+        "outcome_label": str(Outcome(application.outcome).label),
+        # 〔年份〕第…号: the tracking code is unique and already printed on every notice.
+        "reference": f"〔{answered_on.year}〕第{code}号",
+        "tracking_code": code,
+        "applicant": _one_line(application.applicant_display_name),
+        # 条例第三十一条: the receipt date (after a 补正 still the original one).
+        "received_on": format_date(application.first_received_on),
+        "description": _one_line(application.description),
+        "reply": _user_text(application.reply),
+        "referral": _one_line(application.referral),
+        "linked_item": _item_context(application, _base_url(base_url)),
+        "correction_requested_on": _optional_date(application.correction_requested_on),
+        "correction_due_on": _optional_date(application.correction_due_on),
+        "fee_notice_on": _optional_date(application.fee_notice_on),
+        "fee_payment_due_on": _optional_date(application.fee_payment_due_on),
+        "withdrawn_on": (
+            _event_date(application, EventType.WITHDRAW)
+            if application.outcome == Outcome.OTHER_OTHER
+            else ""
+        ),
+        "prior_review": group in PRIOR_REVIEW_GROUPS,
+        "review_body": _review_body(application),
+        "organ_name": application.organ.name,
+        "answered_on": format_date(answered_on),
+    }
+
+
+# --- Text -----------------------------------------------------------------------------------
+
+
+def _parse(rendered: str) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    for raw in rendered.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        match = _MARKER.match(line)
+        if match:
+            paragraphs.append(Paragraph(line[match.end() :].strip(), match.group(1)))
+        else:
+            paragraphs.append(Paragraph(line))
+    return paragraphs
+
+
+def letter_paragraphs(application: Application, **options: Any) -> list[Paragraph]:
+    """The letter as laid-out paragraphs (``options`` go to :func:`letter_context`)."""
+    context = letter_context(application, **options)
+    rendered = render_to_string(f"requests_app/letters/{context['group']}.txt", context)
+    return _parse(rendered)
+
+
+def render_letter_text(application: Application, **options: Any) -> list[str]:
+    """The letter as a list of paragraphs of plain text."""
+    return [p.text for p in letter_paragraphs(application, **options)]
+
+
+def letter_filename(application: Application, ext: str) -> str:
+    """``政府信息公开申请答复书-ABCD-EFGH-JKMN.docx`` (ASCII-safe apart from the title)."""
+    ext = ext.lstrip(".").lower()
+    return f"{TITLE}-{display_tracking_code(application.tracking_code)}.{ext}"
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def _set_east_asian_font(run_or_style: Any, name: str) -> None:
+    """python-docx sets only the Latin font; Chinese text needs ``w:eastAsia`` too."""
+    from docx.oxml.ns import qn
+
+    run_or_style.font.name = name
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attribute), name)
+
+
+def letter_docx(application: Application, **options: Any) -> bytes:
+    """The letter as a Word document: real paragraphs, centred title, Chinese fonts set."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    # A4 with the margins of GB/T 9704 (党政机关公文格式): 3.7 cm top, 2.8 cm left.
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = document.styles["Normal"]
+    _set_east_asian_font(normal, DOCX_BODY_FONT)
+    normal.font.size = Pt(14)
+
+    alignments = {
+        "title": WD_ALIGN_PARAGRAPH.CENTER,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "plain": WD_ALIGN_PARAGRAPH.LEFT,
+        "body": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }
+    for paragraph in letter_paragraphs(application, **options):
+        p = document.add_paragraph()
+        p.alignment = alignments[paragraph.style]
+        p.paragraph_format.space_after = Pt(6)
+        p.paragraph_format.line_spacing = 1.5
+        run = p.add_run(paragraph.text)
+        if paragraph.style == "title":
+            _set_east_asian_font(run, DOCX_TITLE_FONT)
+            run.font.size = Pt(22)
+            run.bold = True
+            p.paragraph_format.space_after = Pt(18)
+        else:
+            _set_east_asian_font(run, DOCX_BODY_FONT)
+        if paragraph.style == "body":
+            p.paragraph_format.first_line_indent = Pt(28)  # two characters of 14 pt
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def pdf_font_name() -> str:
+    """Register the Chinese font once: WenQuanYi Micro Hei (embedded as a subset, so the text
+    renders everywhere and can be selected), else reportlab's built-in STSong-Light, which
+    needs no file but is not embedded (stack.md)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if PDF_FONT_FILE.exists():
+        try:
+            pdfmetrics.registerFont(TTFont("WenQuanYiMicroHei", str(PDF_FONT_FILE), subfontIndex=0))
+            return "WenQuanYiMicroHei"
+        except Exception:
+            # A broken font file must not stop the letter: fall back to the CID font.
+            logger.exception("无法加载字体%s，改用STSong-Light", PDF_FONT_FILE)
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def _pdf_styles(font: str) -> dict[str, Any]:
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    # wordWrap="CJK" breaks lines between any two characters, as Chinese text needs.
+    body = ParagraphStyle(
+        "body",
+        fontName=font,
+        fontSize=14,
+        leading=26,
+        firstLineIndent=28,
+        alignment=TA_JUSTIFY,
+        wordWrap="CJK",
+        spaceAfter=4,
+    )
+    return {
+        "title": ParagraphStyle(
+            "title",
+            parent=body,
+            fontSize=22,
+            leading=32,
+            firstLineIndent=0,
+            alignment=TA_CENTER,
+            spaceAfter=14,
+        ),
+        "center": ParagraphStyle("center", parent=body, firstLineIndent=0, alignment=TA_CENTER),
+        "right": ParagraphStyle("right", parent=body, firstLineIndent=0, alignment=TA_RIGHT),
+        "plain": ParagraphStyle("plain", parent=body, firstLineIndent=0, alignment=TA_LEFT),
+        "body": body,
+    }
+
+
+def letter_pdf(application: Application, **options: Any) -> bytes:
+    """The letter as an A4 PDF whose Chinese text is embedded and selectable."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph as PdfParagraph
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    paragraphs = letter_paragraphs(application, **options)
+    styles = _pdf_styles(pdf_font_name())
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        topMargin=3.7 * cm,
+        bottomMargin=3.5 * cm,
+        leftMargin=2.8 * cm,
+        rightMargin=2.6 * cm,
+        title=TITLE,
+        author=application.organ.name,
+    )
+    flowables: list[Any] = []
+    previous = ""
+    for paragraph in paragraphs:
+        if paragraph.style == "right" and previous != "right":
+            flowables.append(Spacer(1, 24))  # room for the seal above the organ's name
+        # Paragraph text is reportlab mini-markup: escape what the staff typed.
+        flowables.append(PdfParagraph(escape(paragraph.text), styles[paragraph.style]))
+        previous = paragraph.style
+    document.build(flowables)
+    return buffer.getvalue()

@@ -1,0 +1,1336 @@
+"""State changes of 依申请公开: one service per change, called by the staff pages and the API.
+
+Each workflow service (style.md, "One service per state change"):
+1. checks the transition against ``workflow.TRANSITIONS`` (else ``WorkflowConflict``, a 409);
+2. validates the date and the action's own fields (else ``ValidationError`` by field, a 400)
+   before anything is written;
+3. inside ``transaction.atomic()`` compare-and-swaps the row
+   (``filter(pk=…, status=current).update(…)``), so two clerks clicking at once cannot both
+   win, appends the ``Event`` row, and refreshes the stored copy of the deadline fold;
+4. queues the applicant's mail with ``transaction.on_commit``.
+
+Permissions are the caller's job (``requests_app.permissions``): services trust ``actor``.
+Dates are calendar days in Asia/Shanghai, whatever the server's clock zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from catalog.models import Item, Organ
+from catalog.uploads import APPLICATION_KINDS, CheckedUpload, check_upload
+from catalog.validators import credit_code_problem
+from requests_app import calendar as calendar_module
+from requests_app import notifications, permissions
+from requests_app.deadlines import (
+    Derivation,
+    Pause,
+    compute_due,
+    correction_request_is_late,
+    default_correction_due,
+    extension_allowed,
+    fee_payment_due,
+    format_date,
+    third_party_reply_due,
+)
+from requests_app.fees import per_item_fee, per_page_fee
+from requests_app.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealKind,
+    AppealResult,
+    ApplicantType,
+    Application,
+    ApplicationAttachment,
+    CalendarOverride,
+    CalendarYear,
+    Channel,
+    DeliveryForm,
+    DeliveryMethod,
+    Event,
+    EventType,
+    FeeBasis,
+    IdType,
+    Outcome,
+    Status,
+)
+from requests_app.tracking import new_tracking_code
+from requests_app.workdays import WorkCalendar, next_workday
+from requests_app.workflow import TRANSITIONS
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# api.md: ≤ 5 attachments, PDF/JPEG/PNG/OFD only, checked by content.
+MAX_ATTACHMENTS = 5
+# api.md: description ≤ 5000 characters.
+MAX_DESCRIPTION = 5000
+MAX_REPLY = 20000
+
+APPLICANT_FIELDS = (
+    "name",
+    "id_type",
+    "id_number",
+    "organization",
+    "credit_code",
+    "legal_representative",
+    "contact_name",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+)
+# Mirrors the national application form: a person gives name and identity document, an
+# organisation its name, credit code, legal representative and contact person.
+PERSON_FIELDS = ("name", "id_type", "id_number")
+ORGANISATION_FIELDS = ("organization", "credit_code", "legal_representative", "contact_name")
+CONTACT_FIELDS = ("phone", "email", "address", "postal_code")
+CONTACT_MEANS = ("phone", "email", "address")
+
+# Outcomes recorded by the closing actions themselves, never by ``answer``.
+LAPSE_OUTCOMES = frozenset({Outcome.OTHER_CORRECTION_LAPSED, Outcome.OTHER_FEE_UNPAID})
+# 不予公开 (in whole or in part): 行政复议法第二十三条 requires 复议 before a lawsuit.
+REFUSAL_OUTCOMES = frozenset(
+    {o for o in Outcome.values if o.startswith("withheld_")} | {Outcome.PARTIALLY_DISCLOSED}
+)
+
+_PHONE = re.compile(r"^[0-9+\-()（）\s转#*]{5,50}$")
+_POSTAL_CODE = re.compile(r"^\d{6}$")
+_RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
+# GB 11643-1999 check digit of the 18-digit 居民身份证号码.
+_RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_RESIDENT_ID_CHECK = "10X98765432"
+
+
+class WorkflowConflict(Exception):
+    """The application's current state does not allow the action (the API answers 409)."""
+
+
+# --- Small helpers ------------------------------------------------------------------------
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    """Today in Beijing time: statutory days are counted on the calendar of China."""
+    return timezone.localtime(now or timezone.now(), SHANGHAI).date()
+
+
+def _user(actor: Any) -> Any:
+    """The actor as stored on rows: a logged-in user, else None (an anonymous citizen)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list, tuple, set)):
+        raise TypeError
+    return str(value).strip()
+
+
+def resident_id_problem(number: str) -> str | None:
+    """Why ``number`` is not a valid 18-digit 居民身份证号码 (GB 11643-1999), or None."""
+    if not _RESIDENT_ID.match(number):
+        return _("居民身份证号码应为18位，前17位为数字，最后一位为数字或X。")
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return _("居民身份证号码中的出生日期无效。")
+    total = sum(int(c) * w for c, w in zip(number[:17], _RESIDENT_ID_WEIGHTS, strict=True))
+    if _RESIDENT_ID_CHECK[total % 11] != number[17]:
+        return _("居民身份证号码校验位错误。")
+    return None
+
+
+def _max_length(field: str) -> int:
+    return Application._meta.get_field(field).max_length or 254
+
+
+# --- The deadline fold --------------------------------------------------------------------
+
+# The event types the answer clock depends on; everything else is ignored by the fold.
+CLOCK_EVENT_TYPES = (
+    EventType.REQUEST_CORRECTION,
+    EventType.RECEIVE_CORRECTION,
+    EventType.START_CONSULTATION,
+    EventType.END_CONSULTATION,
+    EventType.ISSUE_FEE_NOTICE,
+    EventType.CONFIRM_FEE_PAID,
+    EventType.LAPSE_CORRECTION,
+    EventType.LAPSE_FEE,
+    EventType.ANSWER,
+    EventType.WITHDRAW,
+)
+_CLOSING = frozenset(
+    {EventType.LAPSE_CORRECTION, EventType.LAPSE_FEE, EventType.ANSWER, EventType.WITHDRAW}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockFacts:
+    """What the events say about the answer clock."""
+
+    pauses: tuple[Pause, ...]
+    # 条例第三十条: while a 补正 is awaited there is no answer deadline at all.
+    awaiting_correction: bool
+
+
+def fold_events(events: Iterable[tuple[str, dt.date]], *, fee_pauses_clock: bool) -> ClockFacts:
+    """Fold ``(type, date)`` pairs, oldest first, into the clock's pauses.
+
+    条例第三十三条第三款: consulting third parties or other organs does not count; the fee
+    period does not count when the organ says so (domain.md, default on). A pause still
+    running has ``end=None``; a closing step ends it on its own date.
+    """
+    pauses: list[Pause] = []
+    running: tuple[str, dt.date] | None = None
+    awaiting = False
+    for kind, day in events:
+        if kind == EventType.START_CONSULTATION:
+            running = ("consultation", day)
+        elif kind == EventType.ISSUE_FEE_NOTICE and fee_pauses_clock:
+            running = ("fee", day)
+        elif kind in (EventType.END_CONSULTATION, EventType.CONFIRM_FEE_PAID) or kind in _CLOSING:
+            if running is not None:
+                pauses.append(Pause(running[0], running[1], day))
+                running = None
+        elif kind == EventType.REQUEST_CORRECTION:
+            awaiting = True
+        elif kind == EventType.RECEIVE_CORRECTION:
+            awaiting = False
+    if running is not None:
+        pauses.append(Pause(running[0], running[1], None))
+    return ClockFacts(pauses=tuple(pauses), awaiting_correction=awaiting)
+
+
+def _clock_events(application: Application, *, fresh: bool = False) -> list[tuple[str, dt.date]]:
+    """The application's clock events in order; uses a prefetched ``events`` unless fresh."""
+    prefetched = getattr(application, "_prefetched_objects_cache", {}).get("events")
+    if prefetched is not None and not fresh:
+        rows = sorted(prefetched, key=lambda e: (e.date, e.pk))
+        return [(e.type, e.date) for e in rows if e.type in CLOCK_EVENT_TYPES]
+    return list(
+        Event.objects.filter(application_id=application.pk, type__in=CLOCK_EVENT_TYPES)
+        .order_by("date", "id")
+        .values_list("type", "date")
+    )
+
+
+def _derive(
+    cal: WorkCalendar,
+    facts: ClockFacts,
+    *,
+    received_on: dt.date,
+    extension_workdays: int,
+    today: dt.date,
+) -> Derivation | None:
+    if facts.awaiting_correction:
+        return None
+    # domain.md: due_on = add_workdays(received_on, 20 + extension + paused)
+    return compute_due(
+        cal,
+        received_on=received_on,
+        extension_workdays=extension_workdays,
+        pauses=facts.pauses,
+        today=today,
+    )
+
+
+def deadline_of(
+    application: Application,
+    *,
+    today: dt.date | None = None,
+    calendar: WorkCalendar | None = None,
+    _fresh: bool = False,
+) -> Derivation | None:
+    """The live answer deadline (条例第三十三条), folded from the application's events.
+
+    The clock starts at ``application.received_on`` (after a 补正: the day the corrected
+    application arrived, 条例第三十条); pauses come from the consultation and, where the organ
+    pauses the clock for fees, the fee events; a pause still running counts as if it ended
+    ``today``. None while a 补正 is awaited.
+    """
+    facts = fold_events(
+        _clock_events(application, fresh=_fresh),
+        fee_pauses_clock=application.organ.fee_pauses_clock,
+    )
+    return _derive(
+        calendar or calendar_module.current_calendar(),
+        facts,
+        received_on=application.received_on,
+        extension_workdays=application.extension_workdays,
+        today=today or local_today(),
+    )
+
+
+def _due_fields(derivation: Derivation | None) -> dict[str, Any]:
+    if derivation is None:
+        return {"due_on": None, "due_covered": True, "paused_workdays": 0}
+    return {
+        "due_on": derivation.due_on,
+        "due_covered": derivation.covered,
+        "paused_workdays": derivation.paused_workdays,
+    }
+
+
+def _store_deadline(application: Application) -> None:
+    """Refresh the stored copy of the fold (the queue sorts and filters by it)."""
+    fields = _due_fields(deadline_of(application, _fresh=True))
+    Application.objects.filter(pk=application.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(application, name, value)
+
+
+def _write_due_fields(rows: list[tuple[int, dt.date | None, bool, int]]) -> None:
+    """Store ``(pk, due_on, due_covered, paused_workdays)`` rows in one statement.
+
+    ``UPDATE … FROM (VALUES …)`` (PostgreSQL, SQLite ≥ 3.33) costs one statement per batch;
+    ``bulk_update``'s CASE expressions grow quadratically with the batch and took minutes
+    for 100,000 rows on SQLite, so it is only the fallback for other databases.
+    """
+    if not rows:
+        return
+    # Only the model's own table name and placeholders are interpolated; values are params.
+    table = connection.ops.quote_name(Application._meta.db_table)
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s, %s::date, %s::boolean, %s::integer)"] * len(rows))
+        sql = (
+            f"UPDATE {table} AS a SET due_on = v.due_on, due_covered = v.due_covered, "  # noqa: S608
+            f"paused_workdays = v.paused_workdays FROM (VALUES {values}) "
+            "AS v(id, due_on, due_covered, paused_workdays) WHERE a.id = v.id "
+            "AND a.id BETWEEN %s AND %s"
+        )
+    elif connection.vendor == "sqlite":
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        sql = (
+            f"UPDATE {table} AS a SET due_on = v.column2, due_covered = v.column3, "  # noqa: S608
+            f"paused_workdays = v.column4 FROM (VALUES {values}) AS v WHERE a.id = v.column1 "
+            "AND a.id BETWEEN %s AND %s"
+        )
+    else:
+        Application.objects.bulk_update(
+            [
+                Application(pk=pk, due_on=due_on, due_covered=covered, paused_workdays=paused)
+                for pk, due_on, covered, paused in rows
+            ],
+            ["due_on", "due_covered", "paused_workdays"],
+        )
+        return
+    # The key range lets the database read only the batch's slice of the primary key.
+    params = [value for row in rows for value in row] + [rows[0][0], rows[-1][0]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def recompute_due_dates(*, today: dt.date | None = None, batch_size: int = 2000) -> int:
+    """Recompute the stored deadline of every open application; returns how many changed.
+
+    Run after a calendar change and daily (a running pause moves the date every working
+    day). Per batch of ``batch_size`` open applications, in primary-key order: one locking
+    query for the applications, one for the clock events of that key range, and one
+    statement writing the rows whose values changed. Identical folds (same clock start,
+    extension and pauses: every application received on the same day without pauses) are
+    computed once.
+    """
+    cal = calendar_module.current_calendar()
+    today = today or local_today()
+    fee_pauses = dict(Organ.objects.values_list("id", "fee_pauses_clock"))
+    memo: dict[tuple[Any, ...], tuple[dt.date | None, bool, int]] = {}
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            # Locked, so that a workflow action cannot interleave and be overwritten.
+            rows = list(
+                Application.objects.select_for_update()
+                .filter(status__in=OPEN_STATUSES, pk__gt=last_pk)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "organ_id",
+                    "received_on",
+                    "extension_workdays",
+                    "due_on",
+                    "due_covered",
+                    "paused_workdays",
+                )[:batch_size]
+            )
+            if not rows:
+                break
+            first_pk, last_pk = rows[0][0], rows[-1][0]
+            # A key range rather than a list of ids: no query parameter per application.
+            events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+            for app_id, kind, day in (
+                Event.objects.filter(
+                    application_id__gte=first_pk,
+                    application_id__lte=last_pk,
+                    type__in=CLOCK_EVENT_TYPES,
+                )
+                .order_by("application_id", "date", "id")
+                .values_list("application_id", "type", "date")
+            ):
+                events[app_id].append((kind, day))
+            dirty: list[tuple[int, dt.date | None, bool, int]] = []
+            for pk, organ_id, received_on, extension, due_on, covered, paused in rows:
+                facts = fold_events(events.get(pk, ()), fee_pauses_clock=fee_pauses[organ_id])
+                key = (received_on, extension, facts)
+                new = memo.get(key)
+                if new is None:
+                    fields = _due_fields(
+                        _derive(
+                            cal,
+                            facts,
+                            received_on=received_on,
+                            extension_workdays=extension,
+                            today=today,
+                        )
+                    )
+                    new = memo[key] = (
+                        fields["due_on"],
+                        fields["due_covered"],
+                        fields["paused_workdays"],
+                    )
+                if new != (due_on, covered, paused):
+                    dirty.append((pk, *new))
+            _write_due_fields(dirty)
+            changed += len(dirty)
+    return changed
+
+
+# --- Submission (条例第二十九条、第三十一条) ---------------------------------------------------
+
+
+def _clean_applicant(applicant_type: str, raw: Any, errors: dict[str, list[Any]]) -> dict[str, str]:
+    """The applicant fields that belong to ``applicant_type``, cleaned; problems go to
+    ``errors`` under ``applicant.<field>``."""
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(f"applicant.{field}", []).append(message)
+
+    if not isinstance(raw, dict):
+        errors.setdefault("applicant", []).append(_("申请人信息格式不正确。"))
+        return {}
+    values: dict[str, str] = {}
+    for field in APPLICANT_FIELDS:
+        try:
+            values[field] = _text(raw.get(field))
+        except TypeError:
+            add(field, _("格式不正确。"))
+            values[field] = ""
+    values["credit_code"] = values["credit_code"].upper()
+    values["id_number"] = values["id_number"].upper()
+    values["email"] = values["email"].lower()
+
+    wanted: tuple[str, ...]
+    required: dict[str, str]
+    if applicant_type not in ApplicantType.values:
+        # The type decides which fields are required; its own error is reported already.
+        wanted, required = (), {}
+    elif applicant_type == ApplicantType.NATURAL_PERSON:
+        wanted = PERSON_FIELDS
+        required = {
+            "name": _("请填写姓名。"),
+            "id_type": _("请选择证件类型。"),
+            "id_number": _("请填写证件号码。"),
+        }
+    else:
+        wanted = ORGANISATION_FIELDS
+        required = {
+            "organization": _("请填写法人或者其他组织的名称。"),
+            "credit_code": _("请填写统一社会信用代码。"),
+            "legal_representative": _("请填写法定代表人或者负责人。"),
+            "contact_name": _("请填写联系人姓名。"),
+        }
+    cleaned = {field: values[field] for field in (*wanted, *CONTACT_FIELDS)}
+    for field, message in required.items():
+        if not cleaned[field]:
+            add(field, message)
+    for field, value in cleaned.items():
+        limit = _max_length(field)
+        if len(value) > limit:
+            add(field, _("不能超过%(limit)d个字符。") % {"limit": limit})
+
+    if cleaned.get("id_type") and cleaned["id_type"] not in IdType.values:
+        add("id_type", _("证件类型无效。"))
+    if cleaned.get("id_type") == IdType.RESIDENT_ID and cleaned.get("id_number"):
+        problem = resident_id_problem(cleaned["id_number"])
+        if problem:
+            add("id_number", problem)
+    if cleaned.get("credit_code"):
+        problem = credit_code_problem(cleaned["credit_code"])
+        if problem:
+            add("credit_code", problem)
+
+    # 条例第二十九条第二款第一项: 联系方式 — at least one way to reach the applicant.
+    if not any(cleaned[field] for field in CONTACT_MEANS):
+        add("phone", _("联系电话、电子邮箱、通信地址至少填写一项。"))
+    if cleaned["phone"] and not _PHONE.match(cleaned["phone"]):
+        add("phone", _("联系电话格式不正确。"))
+    if cleaned["email"]:
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            add("email", _("电子邮箱格式不正确。"))
+    if cleaned["postal_code"] and not _POSTAL_CODE.match(cleaned["postal_code"]):
+        add("postal_code", _("邮政编码应为6位数字。"))
+    return cleaned
+
+
+def _check_attachments(
+    attachments: Sequence[UploadedFile], errors: dict[str, list[Any]]
+) -> list[tuple[UploadedFile, CheckedUpload]]:
+    checked: list[tuple[UploadedFile, CheckedUpload]] = []
+    if len(attachments) > MAX_ATTACHMENTS:
+        errors.setdefault("attachments", []).append(
+            ValidationError(
+                _("附件最多%(count)d个。") % {"count": MAX_ATTACHMENTS}, code="too_many"
+            )
+        )
+        return checked
+    for upload in attachments:
+        try:
+            result = check_upload(
+                upload,
+                name=upload.name or "",
+                size=upload.size or 0,
+                allowed=APPLICATION_KINDS,
+                max_bytes=settings.ATTACHMENT_MAX_BYTES,
+            )
+        except ValidationError as exc:
+            errors.setdefault("attachments", []).extend(exc.error_list)
+        else:
+            checked.append((upload, result))
+    return checked
+
+
+def _choice(
+    data: dict[str, Any], field: str, choices: Any, message: str, errors: dict[str, list[Any]]
+) -> str:
+    try:
+        value = _text(data.get(field))
+    except TypeError:
+        value = ""
+    if value not in choices.values:
+        errors.setdefault(field, []).append(message)
+    return value
+
+
+def _unique_tracking_code() -> str:
+    while True:
+        code = new_tracking_code()
+        if not Application.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def application_submit(
+    *,
+    actor: Any,
+    organ: Organ,
+    data: dict[str, Any],
+    attachments: Sequence[UploadedFile] = (),
+    channel: str | None = None,
+    received_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Record a new 政府信息公开申请 and start its clock.
+
+    ``data``: ``applicant_type``, ``applicant`` (a dict of ``APPLICANT_FIELDS``; the fields may
+    also be given at the top level of ``data``), ``description``, ``delivery_form``,
+    ``delivery_method``. Everything is validated before anything is written; errors are
+    keyed by field, the applicant's as ``applicant.<field>``.
+
+    Receipt date (条例第三十一条, domain.md): online, the submission day in Beijing time when it
+    is a working day, else the next working day. Staff of the organ registering a paper,
+    in-person, fax or e-mail application give ``channel`` and ``received_on`` (not after today;
+    default today); anyone else always applies ``online`` and cannot choose the date.
+    """
+    now = now or timezone.now()
+    today = local_today(now)
+    cal = calendar_module.current_calendar()
+    errors: dict[str, list[Any]] = {}
+
+    applicant_type = _choice(data, "applicant_type", ApplicantType, _("请选择申请人类型。"), errors)
+    raw_applicant = data.get("applicant")
+    if raw_applicant is None:
+        raw_applicant = {field: data[field] for field in APPLICANT_FIELDS if field in data}
+    applicant = _clean_applicant(applicant_type, raw_applicant, errors)
+
+    try:
+        description = _text(data.get("description"))
+    except TypeError:
+        description = ""
+    if not description:
+        errors.setdefault("description", []).append(
+            _("请填写所需政府信息的名称、文号或者便于行政机关查询的其他特征性描述。")
+        )
+    elif len(description) > MAX_DESCRIPTION:
+        errors.setdefault("description", []).append(
+            _("不能超过%(limit)d个字符。") % {"limit": MAX_DESCRIPTION}
+        )
+    delivery_form = _choice(
+        data, "delivery_form", DeliveryForm, _("请选择信息的提供形式。"), errors
+    )
+    delivery_method = _choice(
+        data, "delivery_method", DeliveryMethod, _("请选择获取信息的方式。"), errors
+    )
+    # The information must reach the applicant the way he chose (条例第二十九条第二款第三项).
+    if delivery_method == DeliveryMethod.EMAIL and applicant and not applicant.get("email"):
+        errors.setdefault("applicant.email", []).append(
+            _("选择以电子邮件获取信息的，请填写电子邮箱。")
+        )
+    if delivery_method == DeliveryMethod.POST and applicant and not applicant.get("address"):
+        errors.setdefault("applicant.address", []).append(_("选择邮寄获取信息的，请填写通信地址。"))
+
+    if permissions.can_register(actor, organ):
+        channel = channel or Channel.ONLINE
+        if channel not in Channel.values:
+            errors.setdefault("channel", []).append(_("申请方式无效。"))
+        if received_on is not None and received_on > today:
+            errors.setdefault("received_on", []).append(_("收到申请日期不能晚于今天。"))
+    else:
+        # api.md: anonymous callers (and anyone not on the organ's staff) apply online.
+        channel, received_on = Channel.ONLINE, None
+    if received_on is None:
+        # 条例第三十一条第三项 / domain.md: an online application submitted on a day off is
+        # received on the next working day; paper is received the day it is registered.
+        received_on = next_workday(cal, today) if channel == Channel.ONLINE else today
+
+    checked = _check_attachments(attachments, errors)
+    if errors:
+        raise ValidationError(errors)
+
+    derivation = _derive(
+        cal,
+        ClockFacts(pauses=(), awaiting_correction=False),
+        received_on=received_on,
+        extension_workdays=0,
+        today=today,
+    )
+    with transaction.atomic():
+        application = Application(
+            organ=organ,
+            tracking_code=_unique_tracking_code(),
+            channel=channel,
+            applicant_type=applicant_type,
+            description=description,
+            delivery_form=delivery_form,
+            delivery_method=delivery_method,
+            submitted_at=now,
+            first_received_on=received_on,
+            received_on=received_on,
+            status=Status.RECEIVED,
+            created_by=_user(actor),
+            **applicant,
+            **_due_fields(derivation),
+        )
+        application.save()
+        Event.objects.create(
+            application=application,
+            type=EventType.RECEIVED,
+            date=received_on,
+            data={"channel": channel, "submitted_at": timezone.localtime(now).isoformat()},
+            actor=_user(actor),
+        )
+        for upload, result in checked:
+            attachment = ApplicationAttachment(
+                application=application,
+                name=(upload.name or "附件").rsplit("/", 1)[-1][:200],
+                content_type=result.kind.content_type,
+                size=result.size,
+                sha256=result.sha256,
+            )
+            # A random stored name: ID scans must not be findable by guessing file names.
+            attachment.file.save(get_random_string(32) + result.kind.extension, upload, save=False)
+            attachment.save()
+        notifications.notify_applicant(
+            application, notifications.RECEIVED, online=channel == Channel.ONLINE
+        )
+    return application
+
+
+# --- The workflow (条例第三十至三十九条) -------------------------------------------------------
+
+
+def check_transition(action: str, application: Application) -> None:
+    """Raise ``WorkflowConflict`` unless ``action`` may be taken in the current status."""
+    transition = TRANSITIONS[action]
+    if application.status not in transition.sources:
+        raise WorkflowConflict(
+            _("当前状态（%(status)s）不允许“%(action)s”。")
+            % {"status": Status(application.status).label, "action": transition.label}
+        )
+
+
+def _action_date(application: Application, value: dt.date | None) -> dt.date:
+    """The day the step happened: default today; not in the future; not before the
+    previous step (the record is a sequence of dated events)."""
+    today = local_today()
+    day = value or today
+    if day > today:
+        raise ValidationError({"date": [_("日期不能晚于今天。")]})
+    last = (
+        Event.objects.filter(application_id=application.pk)
+        .exclude(type=EventType.ASSIGN)
+        .aggregate(last=Max("date"))["last"]
+    )
+    if last is not None and day < last:
+        raise ValidationError(
+            {"date": [_("日期不能早于上一办理环节的日期（%(date)s）。") % {"date": last}]}
+        )
+    return day
+
+
+def _transit(
+    action: str,
+    *,
+    actor: Any,
+    application: Application,
+    day: dt.date,
+    note: str,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    expect: dict[str, Any] | None = None,
+    after: Callable[[], None] | None = None,
+) -> Application:
+    """Compare-and-swap the row into the action's target status, append the event, refresh
+    the stored deadline; ``after`` runs inside the transaction (e.g. to queue mail)."""
+    transition = TRANSITIONS[action]
+    values = {"status": transition.target, **(changes or {})}
+    if transition.target in (Status.ANSWERED, Status.CLOSED):
+        values["closed_on"] = day
+    if transition.outcome:
+        values["outcome"] = transition.outcome
+    with transaction.atomic():
+        swapped = Application.objects.filter(
+            pk=application.pk, status=application.status, **(expect or {})
+        ).update(**values)
+        if not swapped:
+            # Someone else moved the application since it was read.
+            raise WorkflowConflict(_("申请的状态已被他人更新，请刷新后重试。"))
+        Event.objects.create(
+            application=application,
+            type=action,
+            date=day,
+            note=note or "",
+            data=data or {},
+            actor=_user(actor),
+        )
+        application.refresh_from_db()
+        _store_deadline(application)
+        if after is not None:
+            after()
+    return application
+
+
+def application_request_correction(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    correction_due_on: dt.date | None = None,
+) -> Application:
+    """条例第三十条: tell the applicant, once, what to correct and by when.
+
+    ``note`` states what must be corrected (it is mailed). A request made more than 7 working
+    days after receipt is accepted but flagged ``correction_late``. Default period: the
+    organ's ``correction_period_workdays`` from the day after the notice.
+    """
+    action = EventType.REQUEST_CORRECTION
+    check_transition(action, application)
+    # 条例第三十条: 一次性告知 — a second request is not lawful.
+    if Event.objects.filter(application_id=application.pk, type=action).exists():
+        raise WorkflowConflict(_("补正应当一次性告知，本申请已告知过补正（条例第三十条）。"))
+    day = _action_date(application, date)
+    cal = calendar_module.current_calendar()
+    due = correction_due_on or default_correction_due(
+        cal, day, application.organ.correction_period_workdays
+    )
+    if due <= day:
+        raise ValidationError({"correction_due_on": [_("补正期限应晚于告知补正的日期。")]})
+    late = correction_request_is_late(cal, application.received_on, day)
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"correction_requested_on": day, "correction_due_on": due, "correction_late": late},
+        data={"correction_due_on": due.isoformat(), "late": late},
+        after=lambda: notifications.notify_applicant(
+            application,
+            notifications.CORRECTION,
+            items=note,
+            correction_due_on=format_date(due),
+            requested_on=format_date(day),
+        ),
+    )
+
+
+def application_receive_correction(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """条例第三十条: 答复期限自行政机关收到补正的申请之日起计算 — the clock restarts on ``date``;
+    ``first_received_on`` keeps the original receipt (it decides the report year)."""
+    action = EventType.RECEIVE_CORRECTION
+    check_transition(action, application)
+    day = _action_date(application, date)
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"received_on": day},
+        data={"previous_received_on": application.received_on.isoformat()},
+    )
+
+
+def application_lapse_correction(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """条例第三十条: 无正当理由逾期不补正的，视为放弃申请 — only once the period has run out."""
+    action = EventType.LAPSE_CORRECTION
+    check_transition(action, application)
+    day = _action_date(application, date)
+    due = application.correction_due_on
+    if due is not None and day <= due:
+        raise ValidationError(
+            {"date": [_("补正期限（%(due)s）届满后才能按逾期未补正处理。") % {"due": due}]}
+        )
+    return _transit(action, actor=actor, application=application, day=day, note=note)
+
+
+def application_start_consultation(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    party: str = "",
+) -> Application:
+    """条例第三十二条、第三十四条: consult a third party or another organ; the time does not
+    count toward the answer period (第三十三条第三款). The reply is due in 15 working days."""
+    action = EventType.START_CONSULTATION
+    check_transition(action, application)
+    day = _action_date(application, date)
+    party = (party or "").strip()
+    if not party:
+        raise ValidationError({"party": [_("请填写征求意见的第三方或者机关。")]})
+    if len(party) > _max_length("consultation_party"):
+        raise ValidationError({"party": [_("不能超过200个字符。")]})
+    reply_due = third_party_reply_due(calendar_module.current_calendar(), day)
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"consultation_party": party},
+        data={"party": party, "reply_due_on": reply_due.isoformat()},
+    )
+
+
+def application_end_consultation(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """The consultation is over (reply received or the period ran out): the clock runs again."""
+    action = EventType.END_CONSULTATION
+    check_transition(action, application)
+    day = _action_date(application, date)
+    return _transit(action, actor=actor, application=application, day=day, note=note)
+
+
+def _approver_problem(approved_by: str, organ: Organ) -> str | None:
+    """Who consented (条例第三十三条第二款: 政府信息公开工作机构负责人). A name that is a user's
+    username must be an approver of the organ; any other text is recorded as given."""
+    if not approved_by:
+        return _("请填写同意延期的政府信息公开工作机构负责人。")
+    user = get_user_model().objects.filter(username=approved_by).first()
+    if user is not None and not permissions.can_approve_extension(user, organ):
+        return _("“%(name)s”不是本机关的政府信息公开工作机构负责人。") % {"name": approved_by}
+    return None
+
+
+def application_extend(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    workdays: int | None = None,
+    reason: str = "",
+    approved_by: str = "",
+) -> Application:
+    """条例第三十三条第二款: extend the answer period with the approver's consent, at most 20
+    working days in total, decided on or before the current deadline; the applicant is told."""
+    action = EventType.EXTEND
+    check_transition(action, application)
+    day = _action_date(application, date)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(workdays, int) or isinstance(workdays, bool) or not 1 <= workdays <= 20:
+        errors["workdays"] = [_("延长期限应为1至20个工作日。")]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写延长答复期限的理由。")]
+    approved_by = (approved_by or "").strip()
+    problem = _approver_problem(approved_by, application.organ)
+    if problem:
+        errors["approved_by"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    assert isinstance(workdays, int)
+    cal = calendar_module.current_calendar()
+    current = deadline_of(application, calendar=cal, _fresh=True)
+    assert current is not None  # status ``received``: no 补正 pending
+    problem = extension_allowed(cal, current.due_on, day, application.extension_workdays, workdays)
+    if problem:
+        field = "date" if day > current.due_on else "workdays"
+        raise ValidationError({field: [problem]})
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"extension_workdays": application.extension_workdays + workdays},
+        # Two extensions decided at once must not both pass the 20-day check.
+        expect={"extension_workdays": application.extension_workdays},
+        data={
+            "workdays": workdays,
+            "reason": reason,
+            "approved_by": approved_by,
+            "due_before": current.due_on.isoformat(),
+        },
+        after=lambda: notifications.notify_applicant(
+            application,
+            notifications.EXTENSION,
+            workdays=workdays,
+            reason=reason,
+            decided_on=format_date(day),
+        ),
+    )
+
+
+def applicant_month_ordinal(application: Application) -> int:
+    """按件计收 (国办函〔2020〕109号第四条): the application's place among the same applicant's
+    applications to the organ in the calendar month of its receipt (all of them count:
+    "累计申请"). The applicant is recognised by 证件号码 or 统一社会信用代码."""
+    if application.is_organisation:
+        same = Q(credit_code=application.credit_code) & ~Q(
+            applicant_type=ApplicantType.NATURAL_PERSON
+        )
+        key = application.credit_code
+    else:
+        same = Q(id_number=application.id_number, applicant_type=ApplicantType.NATURAL_PERSON)
+        key = application.id_number
+    if not key:
+        return 1
+    received = application.first_received_on
+    month_start = received.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    earlier = (
+        Application.objects.filter(
+            same,
+            organ_id=application.organ_id,
+            first_received_on__gte=month_start,
+            first_received_on__lt=next_month,
+        )
+        .filter(
+            Q(first_received_on__lt=received) | Q(first_received_on=received, pk__lt=application.pk)
+        )
+        .count()
+    )
+    return earlier + 1
+
+
+def _parse_amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError({"amount": [_("金额格式不正确。")]}) from None
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("100000000"):
+        raise ValidationError({"amount": [_("金额应大于0且小于1亿元。")]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": [_("金额最多保留两位小数。")]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def application_issue_fee_notice(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    basis: str = "",
+    quantity: int | None = None,
+    amount: Decimal | str | int | None = None,
+) -> Application:
+    """国办函〔2020〕109号: notify the applicant of an 信息处理费 (条例第四十二条).
+
+    ``basis`` ``per_page`` (按量, 第五条): ``quantity`` = pages of this application, required.
+    ``basis`` ``per_item`` (按件, 第四条): ``quantity`` = the application's ordinal among the
+    applicant's applications this calendar month; computed by ``applicant_month_ordinal``
+    when omitted. ``amount`` (yuan) overrides the computed fee. Nothing is charged inside
+    the free range. ``note`` is mailed as the payment instructions (缴纳方式). The notice is
+    sent within the answer period; payment is due 20 working days after it.
+    """
+    action = EventType.ISSUE_FEE_NOTICE
+    check_transition(action, application)
+    if application.fee_notice_on is not None:
+        raise WorkflowConflict(_("本申请已发出过收费通知。"))
+    day = _action_date(application, date)
+    if basis not in FeeBasis.values:
+        raise ValidationError({"basis": [_("收费方式应为按件计收或按量计收。")]})
+    if quantity is None and basis == FeeBasis.PER_ITEM:
+        quantity = applicant_month_ordinal(application)
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise ValidationError({"quantity": [_("请填写页数（整数）。")]})
+    minimum = 1 if basis == FeeBasis.PER_ITEM else 0
+    if quantity < minimum:
+        raise ValidationError({"quantity": [_("数量不能小于%(min)d。") % {"min": minimum}]})
+    computed = per_item_fee(quantity) if basis == FeeBasis.PER_ITEM else per_page_fee(quantity)
+    if amount is None or amount == "":
+        if computed <= 0:
+            raise ValidationError(
+                {"quantity": [_("未超出免费范围，不收取信息处理费（国办函〔2020〕109号）。")]}
+            )
+        fee = computed.quantize(Decimal("0.01"))
+    else:
+        fee = _parse_amount(amount)
+    cal = calendar_module.current_calendar()
+    current = deadline_of(application, calendar=cal, _fresh=True)
+    # 收费通知应当在政府信息公开申请处理期限内发出.
+    if current is not None and day > current.due_on:
+        raise ValidationError({"date": [_("收费通知应当在答复期限内发出。")]})
+    payment_due = fee_payment_due(cal, day)
+    basis_label = FeeBasis(basis).label
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={
+            "fee_basis": basis,
+            "fee_quantity": quantity,
+            "fee_amount": fee,
+            "fee_notice_on": day,
+            "fee_payment_due_on": payment_due,
+            "fee_paid_on": None,
+        },
+        data={
+            "basis": basis,
+            "quantity": quantity,
+            "amount": str(fee),
+            "computed_amount": str(computed),
+            "payment_due_on": payment_due.isoformat(),
+        },
+        after=lambda: notifications.notify_applicant(
+            application,
+            notifications.FEE_NOTICE,
+            basis=str(basis_label),
+            quantity=quantity,
+            unit="页" if basis == FeeBasis.PER_PAGE else "件（本月累计）",
+            amount=str(fee),
+            payment_due_on=format_date(payment_due),
+            notice_on=format_date(day),
+            payment_instructions=note,
+            fee_pauses_clock=application.organ.fee_pauses_clock,
+        ),
+    )
+
+
+def application_confirm_fee_paid(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """The fee was paid on ``date``: the clock runs again."""
+    action = EventType.CONFIRM_FEE_PAID
+    check_transition(action, application)
+    day = _action_date(application, date)
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"fee_paid_on": day},
+    )
+
+
+def application_lapse_fee(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """逾期未缴纳的视为放弃申请 — only once the 20-working-day payment period has run out."""
+    action = EventType.LAPSE_FEE
+    check_transition(action, application)
+    day = _action_date(application, date)
+    due = application.fee_payment_due_on
+    if due is not None and day <= due:
+        raise ValidationError(
+            {"date": [_("缴费期限（%(due)s）届满后才能按逾期未缴费处理。") % {"due": due}]}
+        )
+    return _transit(action, actor=actor, application=application, day=day, note=note)
+
+
+def _published_item(linked_item: Item | int | str | None) -> Item | None:
+    if linked_item in (None, ""):
+        return None
+    item_id = linked_item.pk if isinstance(linked_item, Item) else linked_item
+    try:
+        item = Item.objects.published().filter(pk=int(item_id)).first()  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        item = None
+    if item is None:
+        raise ValidationError({"linked_item": [_("只能关联已发布的目录条目。")]})
+    return item
+
+
+def application_answer(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    outcome: str = "",
+    reply: str = "",
+    referral: str = "",
+    linked_item: Item | int | None = None,
+) -> Application:
+    """条例第三十六至三十九条: answer with exactly one outcome (one row of table 三).
+
+    An answer pointing to an item already published (第三十六条第一项) links it and counts as
+    予以公开. The two lapse outcomes belong to ``lapse-correction`` and ``lapse-fee``.
+    """
+    action = EventType.ANSWER
+    check_transition(action, application)
+    day = _action_date(application, date)
+    errors: dict[str, list[str]] = {}
+    if outcome not in Outcome.values or outcome in LAPSE_OUTCOMES:
+        errors["outcome"] = [_("请选择有效的办理结果。")]
+    reply = (reply or "").strip()
+    if not reply:
+        errors["reply"] = [_("请填写答复内容。")]
+    elif len(reply) > MAX_REPLY:
+        errors["reply"] = [_("不能超过%(limit)d个字符。") % {"limit": MAX_REPLY}]
+    referral = (referral or "").strip()
+    if len(referral) > _max_length("referral"):
+        errors["referral"] = [_("不能超过500个字符。")]
+    if errors:
+        raise ValidationError(errors)
+    item = _published_item(linked_item)
+    if item is not None and outcome != Outcome.DISCLOSED:
+        raise ValidationError(
+            {"outcome": [_("告知已主动公开信息的答复，办理结果应为“予以公开”。")]}
+        )
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={
+            "outcome": outcome,
+            "reply": reply,
+            "referral": referral,
+            "linked_item": item,
+        },
+        data={"outcome": outcome, "linked_item": item.pk if item else None},
+        after=lambda: notifications.notify_applicant(
+            application,
+            notifications.ANSWER,
+            outcome=str(Outcome(outcome).label),
+            reply=reply,
+            referral=referral,
+            linked_item=f"{item.title}（{item.get_absolute_url()}）" if item else "",
+            refusal=outcome in REFUSAL_OUTCOMES,
+            answered_on=format_date(day),
+        ),
+    )
+
+
+def application_withdraw(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """The applicant withdrew the application: closed, outcome 其他."""
+    action = EventType.WITHDRAW
+    check_transition(action, application)
+    day = _action_date(application, date)
+    return _transit(action, actor=actor, application=application, day=day, note=note)
+
+
+def application_assign(*, actor: Any, application: Application, user: Any) -> Application:
+    """Hand an open application to a handler of its organ (not a legal step: no clock change)."""
+    if application.status not in OPEN_STATUSES:
+        raise WorkflowConflict(_("已办结的申请不能再分派。"))
+    if user is None or not permissions.can_act(user, application):
+        raise ValidationError({"user": [_("只能分派给本机关的经办人或负责人。")]})
+    with transaction.atomic():
+        swapped = Application.objects.filter(pk=application.pk, status=application.status).update(
+            assigned_to=user
+        )
+        if not swapped:
+            raise WorkflowConflict(_("申请的状态已被他人更新，请刷新后重试。"))
+        Event.objects.create(
+            application=application,
+            type=EventType.ASSIGN,
+            date=local_today(),
+            data={"user": user.get_username()},
+            actor=_user(actor),
+        )
+        application.assigned_to = user
+    return application
+
+
+ACTION_SERVICES: dict[str, Callable[..., Application]] = {
+    EventType.REQUEST_CORRECTION: application_request_correction,
+    EventType.RECEIVE_CORRECTION: application_receive_correction,
+    EventType.LAPSE_CORRECTION: application_lapse_correction,
+    EventType.START_CONSULTATION: application_start_consultation,
+    EventType.END_CONSULTATION: application_end_consultation,
+    EventType.EXTEND: application_extend,
+    EventType.ISSUE_FEE_NOTICE: application_issue_fee_notice,
+    EventType.CONFIRM_FEE_PAID: application_confirm_fee_paid,
+    EventType.LAPSE_FEE: application_lapse_fee,
+    EventType.ANSWER: application_answer,
+    EventType.WITHDRAW: application_withdraw,
+}
+assert set(ACTION_SERVICES) == set(TRANSITIONS), "every workflow action needs its service"
+
+
+def perform_action(
+    action: str, *, actor: Any, application: Application, **params: Any
+) -> Application:
+    """Run the service of a workflow ``action`` (an action code of ``workflow.TRANSITIONS``)."""
+    try:
+        service = ACTION_SERVICES[action]
+    except KeyError:
+        raise ValueError(f"unknown workflow action {action!r}") from None
+    return service(actor=actor, application=application, **params)
+
+
+# --- Appeals (行政复议 / 行政诉讼; table 四 of the annual report) ------------------------------
+
+APPEAL_FIELDS = ("kind", "filed_on", "result", "decided_on", "note")
+
+
+def _validate_appeal(appeal: Appeal) -> None:
+    today = local_today()
+    errors: dict[str, list[str]] = {}
+    if appeal.kind not in AppealKind.values:
+        errors["kind"] = [_("类型应为行政复议、直接起诉或复议后起诉。")]
+    if appeal.result not in AppealResult.values:
+        errors["result"] = [_("结果应为维持、纠正、其他或尚未审结。")]
+    if not isinstance(appeal.filed_on, dt.date):
+        errors["filed_on"] = [_("请填写提起日期。")]
+    elif appeal.filed_on > today:
+        errors["filed_on"] = [_("提起日期不能晚于今天。")]
+    elif appeal.filed_on < appeal.application.first_received_on:
+        errors["filed_on"] = [_("提起日期不能早于收到申请的日期。")]
+    if appeal.decided_on is not None:
+        if appeal.result == AppealResult.PENDING:
+            errors["decided_on"] = [_("尚未审结的案件不应填写审结日期。")]
+        elif appeal.decided_on > today:
+            errors["decided_on"] = [_("审结日期不能晚于今天。")]
+        elif isinstance(appeal.filed_on, dt.date) and appeal.decided_on < appeal.filed_on:
+            errors["decided_on"] = [_("审结日期不能早于提起日期。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def appeal_create(
+    *,
+    actor: Any,
+    application: Application,
+    kind: str,
+    filed_on: dt.date,
+    result: str = AppealResult.PENDING,
+    decided_on: dt.date | None = None,
+    note: str = "",
+) -> Appeal:
+    """Record a 行政复议 or 行政诉讼 against the handling of ``application``."""
+    appeal = Appeal(
+        application=application,
+        kind=kind,
+        filed_on=filed_on,
+        result=result or AppealResult.PENDING,
+        decided_on=decided_on,
+        note=note or "",
+    )
+    _validate_appeal(appeal)
+    appeal.save()
+    return appeal
+
+
+def appeal_update(*, actor: Any, appeal: Appeal, **fields: Any) -> Appeal:
+    """Change an appeal's fields (typically its result once decided)."""
+    unknown = sorted(set(fields) - set(APPEAL_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("该字段不能修改。")] for name in unknown})
+    for name, value in fields.items():
+        setattr(appeal, name, "" if name == "note" and value is None else value)
+    _validate_appeal(appeal)
+    appeal.save(update_fields=list(fields) or None)
+    return appeal
+
+
+# --- The working-day calendar (domain.md "Working days") ---------------------------------
+
+
+def _calendar_changed() -> None:
+    calendar_module.invalidate()
+    # Other processes may have re-read the old rows before our commit: drop it once more.
+    transaction.on_commit(calendar_module.invalidate)
+
+
+def calendar_override_set(
+    *, actor: Any, date: dt.date, is_workday: bool, note: str = ""
+) -> CalendarOverride:
+    """Enter a day of the State Council's holiday notice (overrides win over the bundled
+    data), then move the stored deadline of every open application accordingly."""
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationError({"note": [_("不能超过200个字符。")]})
+    if not isinstance(is_workday, bool):
+        raise ValidationError({"is_workday": [_("请说明该日是否为工作日。")]})
+    override, _created = CalendarOverride.objects.update_or_create(
+        date=date,
+        defaults={"is_workday": is_workday, "note": note, "created_by": _user(actor)},
+    )
+    _calendar_changed()
+    recompute_due_dates()
+    return override
+
+
+def calendar_year_complete(*, actor: Any, year: int) -> CalendarYear:
+    """Mark ``year``'s official schedule as completely entered: deadlines running through it
+    are no longer flagged as uncertain (``covered``)."""
+    if not 1949 < year < 2200:
+        raise ValidationError({"year": [_("年份无效。")]})
+    bundled = calendar_module.current_calendar().is_covered(year)
+    if not bundled and not CalendarOverride.objects.filter(date__year=year).exists():
+        raise ValidationError(
+            {"year": [_("请先录入该年度国务院办公厅节假日安排通知中的放假和调休日期。")]}
+        )
+    marked, _created = CalendarYear.objects.get_or_create(
+        year=year, defaults={"completed_by": _user(actor)}
+    )
+    _calendar_changed()
+    recompute_due_dates()
+    return marked

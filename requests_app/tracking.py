@@ -1,0 +1,115 @@
+"""Public tracking of an application by its code (api.md, ``/applications/track/{code}/``).
+
+The tracking code is the applicant's only key to the public status page, so it must be
+random (not enumerable), short enough to read out on the phone, and forgiving when typed:
+no look-alike characters (0/O, 1/I/L), any case, spaces and dashes ignored.
+
+The public view of the events is built here too: it never shows a staff member's free-text
+note or the consulted party's name (they may hold personal data or internal deliberation),
+only a sentence derived from the event's type and its structured data.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from requests_app.deadlines import format_date
+from requests_app.models import Event, EventType, Outcome
+
+# Digits and capitals without 0, 1, I, L, O: 31 symbols, about 4.95 bits each.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# 12 symbols ≈ 59 bits: guessing one of a million live codes takes ~10^12 tries on average,
+# far beyond what the throttled tracking endpoint lets anyone attempt.
+LENGTH = 12
+_SEPARATORS = re.compile(r"[\s\-_–—]+")
+
+
+def new_tracking_code() -> str:
+    """A fresh random code, stored upper-case (uniqueness is the caller's job)."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def normalize_tracking_code(raw: str) -> str:
+    """The stored form of a typed code: upper-case, spaces and dashes removed."""
+    return _SEPARATORS.sub("", raw or "").upper()
+
+
+def is_well_formed(code: str) -> bool:
+    """Whether a normalized code could have been issued (saves a query on junk input)."""
+    return len(code) == LENGTH and all(char in ALPHABET for char in code)
+
+
+def display_tracking_code(code: str) -> str:
+    """Groups of four for reading aloud and printing: ``ABCD-EFGH-JKMN``."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# --- What the public sees of an application's history -------------------------------------
+
+
+def _date(value: Any) -> str:
+    if not value:
+        return ""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def public_note(event: Event) -> str:
+    """A sentence describing ``event`` with no personal data and no internal remarks."""
+    data = event.data or {}
+    match event.type:
+        case EventType.RECEIVED:
+            return _("收到申请，答复期限自次日起算（条例第三十一条、第三十三条）。")
+        case EventType.REQUEST_CORRECTION:
+            return _("已一次性告知补正，补正期限至%(due)s（条例第三十条）。") % {
+                "due": _date(data.get("correction_due_on"))
+            }
+        case EventType.RECEIVE_CORRECTION:
+            return _("收到补正后的申请，答复期限自次日重新起算（条例第三十条）。")
+        case EventType.LAPSE_CORRECTION:
+            return _("申请人逾期未补正，视为放弃申请，不再处理（条例第三十条）。")
+        case EventType.START_CONSULTATION:
+            return _("征求第三方或其他机关意见，所需时间不计入答复期限（条例第三十三条第三款）。")
+        case EventType.END_CONSULTATION:
+            return _("征求意见结束，继续计算答复期限。")
+        case EventType.EXTEND:
+            return _("经政府信息公开工作机构负责人同意，延长答复期限%(days)s个工作日。") % {
+                "days": data.get("workdays", "")
+            }
+        case EventType.ISSUE_FEE_NOTICE:
+            return _("已发出收费通知，缴费期限至%(due)s。") % {
+                "due": _date(data.get("payment_due_on"))
+            }
+        case EventType.CONFIRM_FEE_PAID:
+            return _("已确认缴费，继续办理。")
+        case EventType.LAPSE_FEE:
+            return _("申请人逾期未缴纳信息处理费，视为放弃申请，不再处理。")
+        case EventType.ANSWER:
+            outcome = data.get("outcome", "")
+            label = Outcome(outcome).label if outcome in Outcome.values else ""
+            return _("已作出答复：%(outcome)s。") % {"outcome": label}
+        case EventType.WITHDRAW:
+            return _("申请已撤回，办理终止。")
+    return ""
+
+
+# Internal steps (e.g. who handles the case) stay off the public page.
+PUBLIC_EVENT_TYPES = frozenset(EventType.values) - {EventType.ASSIGN}
+
+
+def public_events(events: list[Event]) -> list[dict[str, str]]:
+    """``[{"type", "type_display", "date", "note"}]`` as the tracking endpoint shows them."""
+    return [
+        {
+            "type": e.type,
+            "type_display": str(e.get_type_display()),
+            "date": e.date.isoformat(),
+            "note": public_note(e),
+        }
+        for e in sorted(events, key=lambda e: (e.date, e.pk or 0))
+        if e.type in PUBLIC_EVENT_TYPES
+    ]
