@@ -221,6 +221,8 @@ class Application(models.Model):
             models.Index(fields=["organ", "closed_on"], name="app_organ_closed"),
             # The queue of staff who see every organ: ORDER BY due_on, id (bench/deadlines.md).
             models.Index(fields=["due_on", "id"], name="app_due_order"),
+            # The report annex "oldest open applications" (bench/report.md).
+            models.Index(fields=["first_received_on", "id"], name="app_received_order"),
         ]
         constraints = [
             _choices_check("status", Status, "app_status_valid"),
