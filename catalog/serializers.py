@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from catalog.models import Attachment, Guide, Item, Organ, StaffRole, Term, Topic
 from catalog.organs import organ_tree
+from catalog.publication import timeliness
 from catalog.search_text import highlight, term_matches
 from catalog.validators import credit_code_problem
 
@@ -215,6 +216,7 @@ class ItemDetailSerializer(ItemSerializer):
     grouping_name = serializers.CharField(source="grouping.name", read_only=True, default=None)
     audience_name = serializers.CharField(source="audience.name", read_only=True, default=None)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    published_late = serializers.SerializerMethodField()
 
     class Meta(ItemSerializer.Meta):
         fields = [
@@ -230,8 +232,15 @@ class ItemDetailSerializer(ItemSerializer):
             "attachments",
             "created_at",
             "updated_at",
+            "published_late",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_published_late(self, item: Item) -> bool | None:
+        """条例第二十六条: published more than 20 working days after it was formed or changed."""
+        result = timeliness(item)
+        return None if result is None else result.late
 
 
 # --- Items: input -------------------------------------------------------------------------

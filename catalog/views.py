@@ -31,6 +31,7 @@ from django.views.decorators.http import require_safe
 from catalog.models import Attachment, Guide, Item, Organ, Term, Topic
 from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
 from catalog.permissions import can_see
+from catalog.publication import timeliness
 from catalog.search import search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
@@ -588,6 +589,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(item.attachments.all()),
         "ancestors": [*tree.ancestors(item.organ_id), tree.nodes.get(item.organ_id)],
         "current_organ_code": item.organ.code,
+        "timeliness": timeliness(item),
     }
     response = render(request, "catalog/item_detail.html", context)
     if not item.is_published:

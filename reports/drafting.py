@@ -27,10 +27,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Attachment, GuideRevision, Item, Organ
+from catalog.publication import PUBLICATION_PERIOD
 from reports.format import OUTCOME_GROUPS, OUTCOMES_BY_CODE, OVERVIEW_SUBHEADINGS
 from reports.models import Consultation, Scope
 from reports.statistics import scope_organ_ids, year_bounds
+from requests_app.calendar import current_calendar
 from requests_app.models import Appeal, AppealKind, AppealResult, Application, Outcome
+from requests_app.workdays import add_workdays
 
 # How many 组配分类 / topics / organs a paragraph names before it says "等".
 LISTED = 10
@@ -152,6 +155,7 @@ def _item_facts(organ_ids: set[int], start: dt.date, end: dt.date) -> dict[str, 
             by_organ[row["organ__name"]] = row["published"]
     return {
         "total": totals["published"],
+        "late": _late_items(in_year),
         "electronic": totals["electronic"],
         "electronic_rate": _rate(totals["electronic"], totals["published"]),
         "rules": totals["rules"],
@@ -164,6 +168,20 @@ def _item_facts(organ_ids: set[int], start: dt.date, end: dt.date) -> dict[str, 
         "by_topic": _ranked(dict(by_topic)),
         "by_organ": _ranked(by_organ),
     }
+
+
+def _late_items(in_year: Any) -> int:
+    """Items of the year published later than 条例第二十六条 allows (one GROUP BY query over
+    the distinct date triples; the period is counted on the official calendar)."""
+    calendar = current_calendar()
+    late = 0
+    rows = in_year.values("formed_on", "changed_on", "published_on").annotate(n=Count("id"))
+    for row in rows:
+        start = max(row["formed_on"], row["changed_on"] or row["formed_on"])
+        deadline = add_workdays(calendar, start, PUBLICATION_PERIOD).date
+        if row["published_on"] > deadline:
+            late += row["n"]
+    return late
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -362,6 +380,11 @@ def _proactive_text(facts: dict[str, Any]) -> str:
         f"公开的信息中提供全文电子文本（正文或附件）的{items['electronic']}条，"
         f"全文电子化率{_percent(items['electronic_rate'])}。"
     )
+    if items.get("late"):
+        sentences.append(
+            f"其中{items['late']}条未在形成或者变更之日起20个工作日内公开"
+            "（条例第二十六条），已督促相关单位及时发布。"
+        )
     return "".join(sentences)
 
 

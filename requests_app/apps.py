@@ -10,8 +10,18 @@ class RequestsAppConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from catalog.publication import register_workday_counter
         from catalog.staff_views import StaffSection, register_section
         from requests_app import checks  # noqa: F401  (registers the calendar coverage check)
+        from requests_app.calendar import current_calendar
+        from requests_app.workdays import add_workdays
+
+        def count_on_official_calendar(start, days):  # type: ignore[no-untyped-def]
+            result = add_workdays(current_calendar(), start, days)
+            return result.date, result.covered
+
+        # The catalog flags items published later than 条例第二十六条 allows.
+        register_workday_counter(count_on_official_calendar)
 
         # Superusers only (no role grants it): the official holiday schedule of each year.
         register_section(

@@ -20,6 +20,7 @@ from catalog.services import guide_update, item_repeal
 from reports.drafting import TO_FILL, draft_sections, overview_facts
 from reports.format import OVERVIEW_SUBHEADINGS
 from reports.models import Consultation
+from requests_app.calendar import current_calendar
 from requests_app.models import Appeal, Application, Status
 from tests.factories import make_item, make_organ
 
@@ -161,6 +162,17 @@ class TestItems:
 
         assert (items["rules"], items["normative"]) == (0, 1)
         assert (items["repealed"], items["amended"], items["in_force"]) == (1, 0, 1)
+
+    def test_items_published_after_twenty_working_days_are_counted_and_stated(self) -> None:
+        organ = make_organ()
+        # Formed Fri 2026-09-18: the 20th working day is Thu 2026-10-22 (中秋, 国庆 skipped).
+        make_item(organ, "按时发布", formed_on=D(2026, 9, 18), published_on=D(2026, 10, 22))
+        make_item(organ, "逾期发布", formed_on=D(2026, 9, 18), published_on=D(2026, 10, 23))
+
+        facts = overview_facts(organ, 2026)
+
+        assert facts["items"]["late"] == 1
+        assert "其中1条未在形成或者变更之日起20个工作日内公开" in draft_sections(facts)["overview"]
 
 
 def test_guide_updates_are_the_revisions_saved_in_the_year() -> None:
@@ -324,14 +336,16 @@ def test_overview_facts_runs_the_same_queries_whatever_the_volume(scope: str) ->
     assert few == many
 
 
-def test_overview_facts_of_one_organ_takes_nine_queries(django_assert_num_queries: Any) -> None:
+def test_overview_facts_of_one_organ_takes_ten_queries(django_assert_num_queries: Any) -> None:
     organ = make_organ()
     make_item(organ, grouping=grouping("政策文件"))
     application(organ, received=D(2026, 1, 5))
+    current_calendar()  # the official calendar is cached for the process; load it first
     # 1 items by 组配分类, 2 items by top-level topic, 3 items per organ (totals, 全文电子化,
-    # documents), 4 guide revisions, 5 new applications by channel × type, 6 applications
-    # closed by outcome, 7 carry-overs and fees, 8 consultations by channel, 9 appeals.
-    with django_assert_num_queries(9):
+    # documents), 4 date triples for 条例第二十六条, 5 guide revisions, 6 new applications by
+    # channel × type, 7 applications closed by outcome, 8 carry-overs and fees,
+    # 9 consultations by channel, 10 appeals.
+    with django_assert_num_queries(10):
         overview_facts(organ, 2026)
 
 
