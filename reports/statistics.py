@@ -2,8 +2,9 @@
 
 Every figure is a ``GROUP BY`` aggregate: :func:`compute_figures` runs the same handful of
 queries whether an organ received ten applications or a million, and :func:`compute_annexes`
-likewise (it reads two dates per application closed in the year to count working days, which
-SQL cannot do against the State Council's holiday calendar).
+likewise (it reads each distinct pair of dates of the applications answered in the year, with
+its count, to count working days, which SQL cannot do against the State Council's holiday
+calendar).
 
 Counting rules (domain.md "Annual report"; regulation.md §2.6 F6), for year Y:
 
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import statistics as pystats
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -139,7 +139,7 @@ def compute_figures(
     read from the report of that organ, year and scope, and is all zero when there is none.
     The fee amount is a ``Decimal``; every other cell an ``int``.
 
-    Queries: the organ tree (cached), table 三 flows, table 三 results, table 二 documents,
+    Queries: the organ tree (cached), table 三 (flows and results in one pass), table 二,
     table 四 and — without ``manual`` — the report's manual figures.
     """
     organ_ids = scope_organ_ids(organ, scope)
@@ -147,31 +147,30 @@ def compute_figures(
     figures = empty_figures()
     rows = figures["applications"]["rows"]
 
-    flows = (
+    # One pass for the flows and the results: the rows touching the year or closed in it,
+    # each count restricted to its own set by a FILTER clause (so the counts are those of
+    # separate queries). Open applications group under outcome "".
+    touching = _touching(start, end)
+    closed = Q(closed_on__range=(start, end))
+    table = (
         _applications(organ_ids)
-        .filter(_touching(start, end))
-        .values("applicant_type")
+        .filter(touching | closed)
+        .values("outcome", "applicant_type")
         .annotate(
-            new=Count("pk", filter=Q(first_received_on__gte=start)),
-            carried_over=Count("pk", filter=Q(first_received_on__lt=start)),
-            carried_forward=Count("pk", filter=_open_at(end)),
+            new=Count("pk", filter=touching & Q(first_received_on__gte=start)),
+            carried_over=Count("pk", filter=touching & Q(first_received_on__lt=start)),
+            carried_forward=Count("pk", filter=touching & _open_at(end)),
+            closed=Count("pk", filter=closed),
         )
     )
-    for flow in flows:
-        column = flow["applicant_type"]
-        if column in APPLICANT_TYPE_KEYS:
-            for row in ("new", "carried_over", "carried_forward"):
-                rows[row][column] = flow[row]
-
-    results = (
-        _applications(organ_ids)
-        .filter(closed_on__range=(start, end))
-        .values("outcome", "applicant_type")
-        .annotate(n=Count("pk"))
-    )
-    for result in results:
-        if result["outcome"] in OUTCOME_CODES and result["applicant_type"] in APPLICANT_TYPE_KEYS:
-            rows[result["outcome"]][result["applicant_type"]] = result["n"]
+    for cell in table:
+        column = cell["applicant_type"]
+        if column not in APPLICANT_TYPE_KEYS:
+            continue
+        for row in ("new", "carried_over", "carried_forward"):
+            rows[row][column] += cell[row]
+        if cell["outcome"] in OUTCOME_CODES:
+            rows[cell["outcome"]][column] += cell["closed"]
 
     figures["proactive"].update(_document_figures(organ_ids, start, end))
     figures["appeals"] = _appeal_figures(organ_ids, start, end)
@@ -311,26 +310,72 @@ def compute_annexes(
     cal = calendar if calendar is not None else current_calendar()
     organ_ids = scope_organ_ids(organ, scope)
     start, end = year_bounds(year)
+    flows = _annex_flows(organ_ids, year)
+    closed = _closed_by_month(organ_ids, start, end)
     return {
-        "on_time": _on_time(organ_ids, start, end),
+        "on_time": _on_time(closed),
         "answer_workdays": _answer_workdays(organ_ids, start, end, cal),
         "oldest_open": _oldest_open(organ_ids, end, cal),
-        "by_organ": _by_organ(organ, organ_ids, start, end) if scope == Scope.TREE else [],
-        "year_on_year": _year_on_year(organ_ids, year),
-        "by_month": _by_month(organ_ids, start, end),
+        "by_organ": _by_organ(organ, flows) if scope == Scope.TREE else [],
+        "year_on_year": _year_on_year(flows, year),
+        "by_month": _by_month(flows, closed),
     }
 
 
-def _on_time(organ_ids: set[int], start: dt.date, end: dt.date) -> dict[str, Any]:
-    counts = (
+def _annex_flows(organ_ids: set[int], year: int) -> list[dict[str, Any]]:
+    """One pass for the per-organ, year-on-year and new-by-month annexes.
+
+    The rows of a two-year window (those touching the previous year or this one, or received
+    this year), grouped by organ; every count carries its own set as a
+    FILTER clause, so each equals what a separate query over that set would give.
+    """
+    start, end = year_bounds(year)
+    previous_start, _previous_end = year_bounds(year - 1)
+    window = _touching(previous_start, end)
+    touching = _touching(start, end)
+    received = Q(first_received_on__range=(start, end))
+    # New by month as twelve FILTER counts rather than a GROUP BY on the month: PostgreSQL
+    # cannot estimate the groups of an expression, and then sorts to disk and compiles JIT.
+    by_month = {
+        f"received_{month}": Count("pk", filter=received & Q(first_received_on__month=month))
+        for month in range(1, 13)
+    }
+    return list(
+        _applications(organ_ids)
+        .filter(window | received)
+        .values("organ_id")
+        .annotate(
+            **by_month,
+            # Per organ (the touching set of the year).
+            organ_new=Count("pk", filter=touching & Q(first_received_on__gte=start)),
+            organ_results_total=Count("pk", filter=touching & Q(closed_on__range=(start, end))),
+            organ_carried_forward=Count("pk", filter=touching & _open_at(end)),
+            # The 总计 column of both years (the two-year window, as a comparison needs).
+            **_year_totals(year - 1, window),
+            **_year_totals(year, window),
+        )
+    )
+
+
+def _closed_by_month(organ_ids: set[int], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Applications closed in the year by month and outcome, with the on-time counts."""
+    return list(
         _applications(organ_ids)
         .filter(closed_on__range=(start, end))
-        .aggregate(
+        .annotate(month=ExtractMonth("closed_on"))
+        .values("month", "outcome")
+        .annotate(
             closed=Count("pk"),
             with_deadline=Count("pk", filter=Q(due_on__isnull=False)),
             on_time=Count("pk", filter=Q(closed_on__lte=F("due_on"))),
         )
     )
+
+
+def _on_time(closed: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = {
+        key: sum(row[key] for row in closed) for key in ("closed", "with_deadline", "on_time")
+    }
     with_deadline = counts["with_deadline"]
     rate = round(100 * counts["on_time"] / with_deadline, 1) if with_deadline else None
     return {**counts, "late": with_deadline - counts["on_time"], "rate_percent": rate}
@@ -348,19 +393,53 @@ def nearest_rank(values: list[int], percent: int) -> int | None:
 def _answer_workdays(
     organ_ids: set[int], start: dt.date, end: dt.date, cal: WorkCalendar
 ) -> dict[str, Any]:
-    spans = (
+    # One row per distinct (received_on, closed_on) pair with its count: a year's answers
+    # share a few tens of thousands of pairs, so far fewer rows and workday computations.
+    pairs = (
         _applications(organ_ids)
         .filter(status=Status.ANSWERED, closed_on__range=(start, end))
-        .values_list("received_on", "closed_on")
+        .values("received_on", "closed_on")
+        .annotate(n=Count("pk"))
     )
-    days = [workdays_between(cal, received_on, closed_on) for received_on, closed_on in spans]
-    median = pystats.median(days) if days else None
+    histogram: dict[int, int] = {}
+    for pair in pairs:
+        days = workdays_between(cal, pair["received_on"], pair["closed_on"])
+        histogram[days] = histogram.get(days, 0) + pair["n"]
+    ordered = sorted(histogram.items())
+    answered = sum(histogram.values())
     return {
-        "answered": len(days),
-        "median": median,
-        "p90": nearest_rank(days, 90),
-        "max": max(days) if days else None,
+        "answered": answered,
+        "median": _weighted_median(ordered, answered),
+        "p90": _weighted_nearest_rank(ordered, answered, 90),
+        "max": ordered[-1][0] if ordered else None,
     }
+
+
+def _value_at_rank(ordered: list[tuple[int, int]], rank: int) -> int:
+    """The ``rank``-th smallest value (1-based) of a sorted ``(value, count)`` histogram."""
+    seen = 0
+    for value, count in ordered:
+        seen += count
+        if seen >= rank:
+            return value
+    raise IndexError(rank)
+
+
+def _weighted_nearest_rank(ordered: list[tuple[int, int]], total: int, percent: int) -> int | None:
+    """:func:`nearest_rank` over a histogram: the same rank, found by cumulative counts."""
+    if not total:
+        return None
+    return _value_at_rank(ordered, max(math.ceil(percent / 100 * total), 1))
+
+
+def _weighted_median(ordered: list[tuple[int, int]], total: int) -> float | int | None:
+    """``statistics.median`` over a histogram: the middle value, or the mean of the two
+    middle values (a float, as ``statistics.median`` gives) when the count is even."""
+    if not total:
+        return None
+    if total % 2:
+        return _value_at_rank(ordered, total // 2 + 1)
+    return (_value_at_rank(ordered, total // 2) + _value_at_rank(ordered, total // 2 + 1)) / 2
 
 
 def _oldest_open(organ_ids: set[int], end: dt.date, cal: WorkCalendar) -> list[dict[str, Any]]:
@@ -395,20 +474,14 @@ def _oldest_open(organ_ids: set[int], end: dt.date, cal: WorkCalendar) -> list[d
     ]
 
 
-def _by_organ(
-    organ: Organ, organ_ids: set[int], start: dt.date, end: dt.date
-) -> list[dict[str, Any]]:
-    counts = {
-        row["organ_id"]: row
-        for row in _applications(organ_ids)
-        .filter(_touching(start, end))
-        .values("organ_id")
-        .annotate(
-            new=Count("pk", filter=Q(first_received_on__gte=start)),
-            results_total=Count("pk", filter=Q(closed_on__range=(start, end))),
-            carried_forward=Count("pk", filter=_open_at(end)),
+def _by_organ(organ: Organ, flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: dict[int, dict[str, int]] = {}
+    for flow in flows:
+        row = counts.setdefault(
+            flow["organ_id"], {"new": 0, "results_total": 0, "carried_forward": 0}
         )
-    }
+        for key in row:
+            row[key] += flow[f"organ_{key}"]
     out = []
     # The cached tree gives names and the navigation order without another query.
     for node in _subtree_in_order(organ.pk):
@@ -452,32 +525,27 @@ def _subtree_in_order(organ_id: int) -> list[_NodeView]:
     return out
 
 
-def _year_totals(year: int) -> dict[str, Count]:
-    """Aggregates of the 总计 column of table 三 in ``year``, named ``<row>_<year>``."""
+def _year_totals(year: int, within: Q) -> dict[str, Count]:
+    """Aggregates of the 总计 column of table 三 in ``year``, named ``<row>_<year>``, each
+    over the rows matching ``within`` (the comparison's two-year window)."""
     start, end = year_bounds(year)
-    return {
-        f"new_{year}": Count("pk", filter=Q(first_received_on__range=(start, end))),
-        f"carried_over_{year}": Count(
-            "pk",
-            filter=Q(first_received_on__lt=start)
-            & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)),
-        ),
-        f"{RESULTS_TOTAL}_{year}": Count("pk", filter=Q(closed_on__range=(start, end))),
-        f"carried_forward_{year}": Count(
-            "pk", filter=Q(first_received_on__lte=end) & _open_at(end)
-        ),
+    sets = {
+        "new": Q(first_received_on__range=(start, end)),
+        "carried_over": Q(first_received_on__lt=start)
+        & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)),
+        RESULTS_TOTAL: Q(closed_on__range=(start, end)),
+        "carried_forward": Q(first_received_on__lte=end) & _open_at(end),
     }
+    return {f"{row}_{year}": Count("pk", filter=within & rows) for row, rows in sets.items()}
 
 
-def _year_on_year(organ_ids: set[int], year: int) -> dict[str, Any]:
+def _year_on_year(flows: list[dict[str, Any]], year: int) -> dict[str, Any]:
     previous = year - 1
-    first_start, _first_end = year_bounds(previous)
-    _last_start, last_end = year_bounds(year)
-    totals = (
-        _applications(organ_ids)
-        .filter(_touching(first_start, last_end))
-        .aggregate(**_year_totals(previous), **_year_totals(year))
-    )
+    totals = {
+        name: sum(flow[name] for flow in flows)
+        for key, _label in YEAR_ON_YEAR_ROWS
+        for name in (f"{key}_{year}", f"{key}_{previous}")
+    }
     rows = []
     for key, label in YEAR_ON_YEAR_ROWS:
         current, before = totals[f"{key}_{year}"], totals[f"{key}_{previous}"]
@@ -502,31 +570,18 @@ def _chart_group(outcome: str) -> str | None:
     return known.group or known.code
 
 
-def _by_month(organ_ids: set[int], start: dt.date, end: dt.date) -> dict[str, Any]:
+def _by_month(flows: list[dict[str, Any]], closed: list[dict[str, Any]]) -> dict[str, Any]:
     months = {
         month: {"month": month, "new": 0, **{key: 0 for key, _label in CHART_GROUPS}}
         for month in range(1, 13)
     }
-    received = (
-        _applications(organ_ids)
-        .filter(first_received_on__range=(start, end))
-        .annotate(month=ExtractMonth("first_received_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    for row in received:
-        months[row["month"]]["new"] = row["n"]
-    closed = (
-        _applications(organ_ids)
-        .filter(closed_on__range=(start, end))
-        .annotate(month=ExtractMonth("closed_on"))
-        .values("month", "outcome")
-        .annotate(n=Count("pk"))
-    )
+    for flow in flows:
+        for month in range(1, 13):
+            months[month]["new"] += flow[f"received_{month}"]
     for row in closed:
         group = _chart_group(row["outcome"])
         if group is not None:
-            months[row["month"]][group] += row["n"]
+            months[row["month"]][group] += row["closed"]
     return {
         "groups": [{"key": key, "label": label} for key, label in CHART_GROUPS],
         "months": [months[month] for month in range(1, 13)],

@@ -633,8 +633,9 @@ class TestQueryCount:
             figures = compute_figures(city, 2026, scope=scope)
 
         assert figures["applications"]["rows"]["new"]["total"] == 50
-        # Table 三 flows, table 三 results, table 二 documents, table 四, the manual figures.
-        assert len(small) == len(large) == 5
+        # Table 三 (flows and results in one pass), table 二 documents, table 四, the manual
+        # figures.
+        assert len(small) == len(large) == 4
 
     def test_annexes_take_the_same_queries_for_10_and_50_applications(
         self, django_assert_max_num_queries: Any
@@ -647,11 +648,11 @@ class TestQueryCount:
         with CaptureQueriesContext(connection) as small:
             compute_annexes(city, 2026, scope="tree", calendar=WorkCalendar())
         _bulk(city, 40)
-        # On-time counts, answer spans, oldest open, per organ, year on year, new by month,
-        # results by month.
-        with django_assert_max_num_queries(7):
+        # Per organ, year on year and new by month in one pass; closed by month with the
+        # on-time counts; answer spans; oldest open.
+        with django_assert_max_num_queries(4):
             compute_annexes(city, 2026, scope="tree", calendar=WorkCalendar())
-        assert len(small) == 7
+        assert len(small) == 4
 
 
 # ---------------------------------------------------------------------------
