@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from catalog.models import Item
@@ -42,8 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, batch_size: int, database: str, **options: Any) -> None:
         if batch_size < 1:
-            self.stderr.write("--batch-size 必须是正整数。")
-            raise SystemExit(2)
+            raise CommandError("--batch-size 必须是正整数。")
         ensure_search_structures(database)
         items = Item.objects.using(database)
         total = items.count()
