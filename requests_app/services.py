@@ -806,14 +806,32 @@ def application_lapse_correction(
     *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
 ) -> Application:
     """条例第三十条: 无正当理由逾期不补正的，视为放弃申请 — only once the period has run out."""
-    action = EventType.LAPSE_CORRECTION
+    return _lapse(
+        EventType.LAPSE_CORRECTION,
+        actor=actor,
+        application=application,
+        date=date,
+        note=note,
+        due=application.correction_due_on,
+        message=_("补正期限（%(due)s）届满后才能按逾期未补正处理。"),
+    )
+
+
+def _lapse(
+    action: str,
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None,
+    note: str,
+    due: dt.date | None,
+    message: str,
+) -> Application:
+    """Close an application whose period (``due``) for the applicant has run out."""
     check_transition(action, application)
     day = _action_date(application, date)
-    due = application.correction_due_on
     if due is not None and day <= due:
-        raise ValidationError(
-            {"date": [_("补正期限（%(due)s）届满后才能按逾期未补正处理。") % {"due": due}]}
-        )
+        raise ValidationError({"date": [message % {"due": due}]})
     return _transit(action, actor=actor, application=application, day=day, note=note)
 
 
@@ -1078,15 +1096,15 @@ def application_lapse_fee(
     *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
 ) -> Application:
     """逾期未缴纳的视为放弃申请 — only once the 20-working-day payment period has run out."""
-    action = EventType.LAPSE_FEE
-    check_transition(action, application)
-    day = _action_date(application, date)
-    due = application.fee_payment_due_on
-    if due is not None and day <= due:
-        raise ValidationError(
-            {"date": [_("缴费期限（%(due)s）届满后才能按逾期未缴费处理。") % {"due": due}]}
-        )
-    return _transit(action, actor=actor, application=application, day=day, note=note)
+    return _lapse(
+        EventType.LAPSE_FEE,
+        actor=actor,
+        application=application,
+        date=date,
+        note=note,
+        due=application.fee_payment_due_on,
+        message=_("缴费期限（%(due)s）届满后才能按逾期未缴费处理。"),
+    )
 
 
 def _published_item(linked_item: Item | int | str | None) -> Item | None:
