@@ -352,6 +352,21 @@ def bench_queue(user: Any, organs: list[Any]) -> dict[str, Any]:
         result["api"] = None
         print(f"  API answered {first.status_code}: measuring the ORM query only")
 
+    # The staff desk's HTML queue (/staff/applications/: 50 rows a page, due date first).
+    page_url = "/staff/applications/"
+    page_status = client.get(page_url).status_code
+    result["page_url"] = page_url
+    if page_status == 200:
+
+        def page() -> None:
+            response = client.get(page_url)
+            assert response.status_code == 200, response.status_code
+
+        result["page"] = _percentiles(_time(page, QUEUE_REQUESTS, QUEUE_WARMUP))
+    else:
+        result["page"] = None
+        print(f"  the queue page answered {page_status}")
+
     organ_ids = [o.pk for o in organs]
 
     def orm() -> None:
@@ -393,7 +408,7 @@ def temporary_due_index() -> Iterator[None]:
 
 
 def _report_queue(result: dict[str, Any]) -> dict[str, Any]:
-    for key in ("api", "orm_open_due_on"):
+    for key in ("api", "page", "orm_open_due_on"):
         if result.get(key):
             q = result[key]
             print(f"  {key}: p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms")
