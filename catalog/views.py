@@ -32,7 +32,7 @@ from catalog.models import Attachment, Guide, Item, Organ, Term, Topic
 from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
 from catalog.permissions import can_see
 from catalog.publication import timeliness
-from catalog.search import search_items
+from catalog.search import COUNT_LIMIT, search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
@@ -408,16 +408,16 @@ def _counts(queryset: QuerySet[Item], field: str) -> dict[Any, int]:
     return dict(queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
 
 
+FACET_FIELDS = ("organ_id", "topic_id", "genre_id", "article20")
+
+
 def facet_counts(queryset: QuerySet[Item], *, cacheable: bool) -> dict[str, dict[Any, int]]:
     """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries."""
     if cacheable:
         cached = cache.get(FACETS_CACHE_KEY)
         if cached is not None:
             return cached
-    counts = {
-        field: _counts(queryset, field)
-        for field in ("organ_id", "topic_id", "genre_id", "article20")
-    }
+    counts = {field: _counts(queryset, field) for field in FACET_FIELDS}
     if cacheable:
         cache.set(FACETS_CACHE_KEY, counts, FACETS_CACHE_SECONDS)
     return counts
@@ -512,7 +512,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "search_tokens", *([] if q else ["body"])
     )
     page = _page(request, listed)
-    counts = facet_counts(matched, cacheable=not q and not filters)
+    # A search's count stops at COUNT_LIMIT; grouping every hit of a word found in most of
+    # a million items would cost seconds, so such a result is not broken down by category.
+    facets_omitted = bool(q) and page.paginator.count >= COUNT_LIMIT
+    counts = (
+        {field: {} for field in FACET_FIELDS}
+        if facets_omitted
+        else facet_counts(matched, cacheable=not q and not filters)
+    )
     context = {
         "form": form,
         "q": q,
@@ -522,6 +529,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "results": result_rows(list(page), q),
         "facets": build_facets(counts, request.GET, tree=tree, topics=topics, genres=genres),
+        "facets_omitted": facets_omitted,
         "current_organ_code": filters.get("organ", ""),
     }
     return render(request, "catalog/item_list.html", context)

@@ -644,3 +644,19 @@ def test_pages_have_one_h1_landmarks_labels_and_no_inline_styles(
     # Headings never skip a level.
     levels = [int(n) for n in re.findall(r"<h([1-6])\b", page)]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+
+
+@pytest.mark.django_db
+def test_a_search_with_very_many_hits_is_not_broken_down_by_category(client, monkeypatch):
+    organ = make_organ()
+    for n in range(3):
+        make_item(organ, f"关于政府信息公开的通知{n}")
+    monkeypatch.setattr("catalog.views.COUNT_LIMIT", 3)
+
+    many = client.get("/items/", {"q": "公开"}).content.decode()
+    few = client.get("/items/", {"q": "通知0"}).content.decode()
+
+    assert "未按分类统计" in many
+    assert 'class="facet-list"' not in many
+    assert "未按分类统计" not in few
+    assert 'class="facet-list"' in few
