@@ -54,6 +54,7 @@ from reports.format import (
     report_title,
     statistical_period,
 )
+from requests_app.letters import set_east_asian_font
 
 TREE_SCOPE = "tree"
 # The consolidated report (api.md ``?scope=tree``) covers the organ and all its subordinates.
@@ -632,25 +633,8 @@ def _cell_text(value: Any) -> str:
 
 
 # ---------------------------------------------------------------------------
-# DOCX (python-docx)
+# DOCX (python-docx; the Chinese font helper is shared with the answer letters)
 # ---------------------------------------------------------------------------
-
-
-def set_east_asian_font(target: Any, name: str) -> None:
-    """python-docx sets only the Latin font; Chinese text needs ``w:eastAsia`` too."""
-    from docx.oxml.ns import qn
-
-    target.font.name = name
-    rpr = target.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
-    # Heading styles name theme fonts, which would win over the names above.
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
-        fonts.attrib.pop(qn(attribute), None)
 
 
 # Column widths in centimetres (text width 15.6 cm of A4 with 2.8/2.6 cm margins).

@@ -229,18 +229,24 @@ def letter_filename(application: Application, ext: str) -> str:
 # --- DOCX -----------------------------------------------------------------------------------
 
 
-def _set_east_asian_font(run_or_style: Any, name: str) -> None:
-    """python-docx sets only the Latin font; Chinese text needs ``w:eastAsia`` too."""
+def set_east_asian_font(target: Any, name: str) -> None:
+    """python-docx sets only the Latin font; Chinese text needs ``w:eastAsia`` too.
+
+    ``target`` is a run or a style. Used for letters here and for the annual report's DOCX.
+    """
     from docx.oxml.ns import qn
 
-    run_or_style.font.name = name
-    rpr = run_or_style.element.get_or_add_rPr()
+    target.font.name = name
+    rpr = target.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
         fonts.set(qn(attribute), name)
+    # Heading styles name theme fonts, which would win over the names above.
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attribute), None)
 
 
 def letter_docx(application: Application, **options: Any) -> bytes:
@@ -256,7 +262,7 @@ def letter_docx(application: Application, **options: Any) -> bytes:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     normal = document.styles["Normal"]
-    _set_east_asian_font(normal, DOCX_BODY_FONT)
+    set_east_asian_font(normal, DOCX_BODY_FONT)
     normal.font.size = Pt(14)
 
     alignments = {
@@ -273,12 +279,12 @@ def letter_docx(application: Application, **options: Any) -> bytes:
         p.paragraph_format.line_spacing = 1.5
         run = p.add_run(paragraph.text)
         if paragraph.style == "title":
-            _set_east_asian_font(run, DOCX_TITLE_FONT)
+            set_east_asian_font(run, DOCX_TITLE_FONT)
             run.font.size = Pt(22)
             run.bold = True
             p.paragraph_format.space_after = Pt(18)
         else:
-            _set_east_asian_font(run, DOCX_BODY_FONT)
+            set_east_asian_font(run, DOCX_BODY_FONT)
         if paragraph.style == "body":
             p.paragraph_format.first_line_indent = Pt(28)  # two characters of 14 pt
     buffer = io.BytesIO()
