@@ -12,6 +12,7 @@ errors; the templates keep those ids.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -49,16 +50,30 @@ class StaffLoginForm(ChineseLabelsMixin, AuthenticationForm):
     """Django's login form with the staff pages' label style."""
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Attach a service's ``ValidationError`` to the form's fields (or to the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
+def add_service_errors(
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    field_for: Callable[[str], str] | None = None,
+    skip_repeated: bool = False,
+) -> None:
+    """Attach a service's ``ValidationError`` to the form's fields (or to the form).
+
+    ``field_for`` maps a service's error key to a form field name (e.g. ``applicant.name`` →
+    ``name``); a key that names no field of the form goes to the top. ``skip_repeated`` leaves
+    out a message the field already shows (forms that check the same things themselves).
+    """
+    if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        field = field_for(key) if field_for else key
+        target = field if field in form.fields else None
+        for message in messages:
+            if skip_repeated and target is not None and message in form.errors.get(target, []):
+                continue
+            form.add_error(target, message)
 
 
 class DateInput(forms.DateInput):

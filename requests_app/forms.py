@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from catalog.forms import MultipleFileField, MultipleFileInput
+from catalog.forms import MultipleFileField, MultipleFileInput, add_service_errors
 from catalog.models import Organ
 from catalog.organs import organ_tree
 from requests_app.models import ApplicantType, DeliveryForm, DeliveryMethod, IdType
@@ -82,6 +82,12 @@ class SummaryError:
     anchor: str
     label: str
     message: str
+
+
+def _service_field(key: str) -> str:
+    """The form field of a service error key (the honeypot is never named back)."""
+    field = key.removeprefix("applicant.")
+    return "" if field == HONEYPOT_FIELD else field
 
 
 class ApplicationForm(forms.Form):
@@ -270,17 +276,7 @@ class ApplicationForm(forms.Form):
         姓名 field; a key without a field of its own (``applicant`` for a malformed applicant
         as a whole, a nested dict flattened by ``ValidationError``) goes to the top of the form.
         """
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for key, messages in error.message_dict.items():
-            field = key.removeprefix("applicant.")
-            target = field if field in self.fields and field != HONEYPOT_FIELD else None
-            for message in messages:
-                # The form may already say the same (it checks what is missing, too).
-                if target is None or message not in self.errors.get(target, []):
-                    self.add_error(target, message)
+        add_service_errors(self, error, field_for=_service_field, skip_repeated=True)
 
     @property
     def marked_required(self) -> set[str]:
