@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+
+from disclosure_portal.net import client_ip
+
+__all__ = ["client_ip"]
 
 APPLY_IP = "apply_ip"
 APPLY_CONTACT = "apply_contact"
@@ -54,22 +57,6 @@ def rate_for(scope: str) -> Rate | None:
     rates = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_THROTTLE_RATES", {})
     rate = rates.get(scope, FALLBACK_RATES.get(scope))
     return parse_rate(rate) if rate else None
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address.
-
-    Like DRF, ``NUM_PROXIES`` says how many trusted proxies append to X-Forwarded-For. Unlike
-    DRF, an unset ``NUM_PROXIES`` does not trust the header at all: anyone can send one, and a
-    throttle keyed on it could be dodged by changing it on every request.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "REST_FRAMEWORK", {}).get("NUM_PROXIES")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if not proxies or not forwarded:
-        return remote
-    addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
-    return addresses[-min(proxies, len(addresses))] if addresses else remote
 
 
 def _key(scope: str, ident: str) -> str:
