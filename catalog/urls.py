@@ -6,6 +6,7 @@ from django.urls import path
 
 from catalog import views
 from catalog.feeds import LatestItemsFeed
+from catalog.site_map import site_map
 
 app_name = "catalog"
 
@@ -23,4 +24,5 @@ urlpatterns = [
     path("organs/<str:code>/rules/", views.rules, name="rules"),
     path("organs/<str:code>/mandatory/", views.mandatory, name="mandatory"),
     path("feeds/items/", LatestItemsFeed(), name="feed"),
+    path("sitemap/", site_map, name="site-map"),
 ]

@@ -28,3 +28,9 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("catalog.urls")),
 ]
+
+# Chinese error pages in the portal's layout; the 500 page is static (disclosure_portal.errors).
+handler400 = "disclosure_portal.errors.bad_request"
+handler403 = "disclosure_portal.errors.permission_denied"
+handler404 = "disclosure_portal.errors.page_not_found"
+handler500 = "disclosure_portal.errors.server_error"
