@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.validators import organisation_code, validate_credit_code
+from catalog.validators import (
+    DEFAULT_ANSWER_NUMBER_PATTERN,
+    organisation_code,
+    validate_answer_number_pattern,
+    validate_credit_code,
+)
 
 
 class Organ(models.Model):
@@ -47,6 +52,14 @@ class Organ(models.Model):
     )
     # 国办函〔2020〕109号: whether the fee period pauses the answer clock (default on, domain.md).
     fee_pauses_clock = models.BooleanField(_("缴费期间不计入答复期限"), default=True)
+    # The 发文字号 of answer letters (GB/T 9704-2012 7.2.4: 机关代字 + 〔年份〕 + 序号).
+    answer_number_pattern = models.CharField(
+        _("答复书文号格式"),
+        max_length=40,
+        blank=True,
+        validators=[validate_answer_number_pattern],
+        help_text=_("留空则为“{short}信复〔{year}〕{n}号”；{short}为机关简称，{n}为本年度序号。"),
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -71,6 +84,15 @@ class Organ(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def answer_number(self, year: int, serial: int) -> str:
+        """The 文号 of this organ's ``serial``-th answer letter of ``year``."""
+        pattern = self.answer_number_pattern or DEFAULT_ANSWER_NUMBER_PATTERN
+        return (
+            pattern.replace("{short}", self.display_name)
+            .replace("{year}", str(year))
+            .replace("{n}", str(serial))
+        )
 
 
 class Guide(models.Model):

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -237,20 +237,27 @@ def item_repeal(*, actor: Any, item: Item, date: dt.date, validity: str) -> Item
     return locked
 
 
-def issue_index_no(organ: Organ, year: int) -> str:
-    """Issue the next 索引号 ``{prefix}/{YYYY}-{NNNNN}`` (目录系统实施指引).
+def claim_serial(model: type[models.Model], organ_id: int, year: int) -> int:
+    """The next serial per organ and year in ``model`` (a table of ``organ``, ``year``,
+    ``last`` with a unique (organ, year)): 索引号 here, answer letters' 文号 in requests_app.
 
-    One atomic upsert claims the serial, so concurrent publishers never share one: the row
+    One atomic upsert claims the serial, so concurrent callers never share one: the row
     lock of ``ON CONFLICT DO UPDATE`` serialises them on PostgreSQL, the write lock on SQLite.
+    Inside a transaction that rolls back, the claim rolls back too: no gap is left.
     """
-    table = IndexSerial._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (organ_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (organ_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [organ.pk, year],
+            [organ_id, year],
         )
-        serial = cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
+
+
+def issue_index_no(organ: Organ, year: int) -> str:
+    """Issue the next 索引号 ``{prefix}/{YYYY}-{NNNNN}`` (目录系统实施指引)."""
+    serial = claim_serial(IndexSerial, organ.pk, year)
     return f"{organ.effective_index_prefix}/{year}-{serial:05d}"
 
 

@@ -49,3 +49,25 @@ def validate_credit_code(code: str) -> None:
 def organisation_code(credit_code: str) -> str:
     """The 9-character 组织机构代码 embedded in a credit code (its characters 9–17)."""
     return credit_code[8:17]
+
+
+# Placeholders of an answer letter's 文号 pattern (issue 10: e.g. 临教信复〔2026〕12号).
+ANSWER_NUMBER_PLACEHOLDERS = ("{short}", "{year}", "{n}")
+DEFAULT_ANSWER_NUMBER_PATTERN = "{short}信复〔{year}〕{n}号"
+
+
+def validate_answer_number_pattern(value: str) -> None:
+    """A 文号 pattern must contain ``{n}`` (the serial) and no other braces than the three
+    placeholders, so that formatting it can never fail or leak anything else."""
+    if not value:
+        return
+    if "{n}" not in value:
+        raise ValidationError(_("答复书文号格式必须包含序号 {n}。"), code="no_serial")
+    rest = value
+    for placeholder in ANSWER_NUMBER_PLACEHOLDERS:
+        rest = rest.replace(placeholder, "")
+    if "{" in rest or "}" in rest:
+        raise ValidationError(
+            _("答复书文号格式只能使用 {short}（机关简称）、{year}（年份）和 {n}（序号）。"),
+            code="bad_placeholder",
+        )

@@ -50,10 +50,20 @@ GROUPS = (DISCLOSED, PARTIALLY_DISCLOSED, WITHHELD, UNAVAILABLE, REJECTED, OTHER
 # answer withholds the rest (条例第三十七条), so it carries the same notice (regulation.md §7).
 PRIOR_REVIEW_GROUPS = frozenset({WITHHELD, PARTIALLY_DISCLOSED})
 
-PDF_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-# Names the DOCX asks Word/WPS for; the reader's own Chinese fonts render them.
-DOCX_BODY_FONT = "宋体"
-DOCX_TITLE_FONT = "黑体"
+# GB/T 9704-2012 sets official letters in Song (宋体) and 仿宋 faces. The PDF embeds Debian's
+# AR PL SungtiL GB (fonts-arphic-gbsn00lp, a Song face drawn for GB 2312: all 6,763 hanzi of
+# GB 2312 measured present; bench/letters.md), then AR PL UMing CN (fonts-arphic-uming, also
+# complete), then WenQuanYi Micro Hei (a sans face, so only a last resort before the
+# non-embedded STSong-Light CID font).
+PDF_FONT_FILES = (
+    ("ARPLSungtiLGB", Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"), 0),
+    ("ARPLUMingCN", Path("/usr/share/fonts/truetype/arphic/uming.ttc"), 0),
+    ("WenQuanYiMicroHei", Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+)
+# Names the DOCX asks Word/WPS for; the reader's own Chinese fonts render them
+# (GB/T 9704-2012: title in 小标宋, body in 仿宋_GB2312).
+DOCX_BODY_FONT = "仿宋"
+DOCX_TITLE_FONT = "宋体"
 
 _MARKER = re.compile(r"^::(title|center|right|plain)\s+")
 # A user's line that starts like a marker must stay text (full-width colons read the same).
@@ -99,6 +109,12 @@ def _user_text(text: str) -> str:
 def _one_line(text: str) -> str:
     """The request as quoted in the letter's first paragraph: one line, spaces collapsed."""
     return re.sub(r"\s+", " ", _user_text(text))
+
+
+def _quoted(text: str) -> str:
+    """The request quoted inside “…”。: one line, without the closing punctuation the
+    applicant typed, so the sentence does not end “…。”。"""
+    return _one_line(text).rstrip("。．.，,；;：: ")
 
 
 def _base_url(explicit: str | None) -> str:
@@ -165,13 +181,14 @@ def letter_context(
         "group": group,
         "outcome": application.outcome,
         "outcome_label": str(Outcome(application.outcome).label),
-        # 〔年份〕第…号: the tracking code is unique and already printed on every notice.
-        "reference": f"〔{answered_on.year}〕第{code}号",
+        # The organ's own 发文字号 (Organ.answer_number_pattern); letters answered before
+        # numbering existed keep 〔年份〕第<tracking code>号.
+        "reference": application.letter_number or f"〔{answered_on.year}〕第{code}号",
         "tracking_code": code,
         "applicant": _one_line(application.applicant_display_name),
         # 条例第三十一条: the receipt date (after a 补正 still the original one).
         "received_on": format_date(application.first_received_on),
-        "description": _one_line(application.description),
+        "description": _quoted(application.description),
         "reply": _user_text(application.reply),
         "referral": _one_line(application.referral),
         "linked_item": _item_context(application, _base_url(base_url)),
@@ -259,11 +276,12 @@ def letter_docx(application: Application, **options: Any) -> bytes:
     section = document.sections[0]
     # A4 with the margins of GB/T 9704 (党政机关公文格式): 3.7 cm top, 2.8 cm left.
     section.page_width, section.page_height = Cm(21), Cm(29.7)
+    # The type area is 156 × 225 mm (GB/T 9704-2012 5.2.1).
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     normal = document.styles["Normal"]
     set_east_asian_font(normal, DOCX_BODY_FONT)
-    normal.font.size = Pt(14)
+    normal.font.size = Pt(16)  # 三号 (GB/T 9704-2012 7.1)
 
     alignments = {
         "title": WD_ALIGN_PARAGRAPH.CENTER,
@@ -275,8 +293,8 @@ def letter_docx(application: Application, **options: Any) -> bytes:
     for paragraph in letter_paragraphs(application, **options):
         p = document.add_paragraph()
         p.alignment = alignments[paragraph.style]
-        p.paragraph_format.space_after = Pt(6)
-        p.paragraph_format.line_spacing = 1.5
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.line_spacing = Pt(29)  # 22 lines on the type area
         run = p.add_run(paragraph.text)
         if paragraph.style == "title":
             set_east_asian_font(run, DOCX_TITLE_FONT)
@@ -286,7 +304,7 @@ def letter_docx(application: Application, **options: Any) -> bytes:
         else:
             set_east_asian_font(run, DOCX_BODY_FONT)
         if paragraph.style == "body":
-            p.paragraph_format.first_line_indent = Pt(28)  # two characters of 14 pt
+            p.paragraph_format.first_line_indent = Pt(32)  # two characters of 16 pt
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -297,20 +315,22 @@ def letter_docx(application: Application, **options: Any) -> bytes:
 
 @functools.cache
 def pdf_font_name() -> str:
-    """Register the Chinese font once: WenQuanYi Micro Hei (embedded as a subset, so the text
-    renders everywhere and can be selected), else reportlab's built-in STSong-Light, which
-    needs no file but is not embedded (stack.md)."""
+    """Register the Chinese font once: the first of ``PDF_FONT_FILES`` present (embedded as a
+    subset, so the text renders everywhere and can be selected), else reportlab's built-in
+    STSong-Light, which needs no file but is not embedded (stack.md)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if PDF_FONT_FILE.exists():
+    for name, path, index in PDF_FONT_FILES:
+        if not path.exists():
+            continue
         try:
-            pdfmetrics.registerFont(TTFont("WenQuanYiMicroHei", str(PDF_FONT_FILE), subfontIndex=0))
-            return "WenQuanYiMicroHei"
+            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+            return name
         except Exception:
-            # A broken font file must not stop the letter: fall back to the CID font.
-            logger.exception("无法加载字体%s，改用STSong-Light", PDF_FONT_FILE)
+            # A broken font file must not stop the letter: try the next one.
+            logger.exception("无法加载字体%s", path)
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     return "STSong-Light"
 
@@ -319,13 +339,15 @@ def _pdf_styles(font: str) -> dict[str, Any]:
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
-    # wordWrap="CJK" breaks lines between any two characters, as Chinese text needs.
+    # GB/T 9704-2012 7.1/5.2.2: body in 三号 (16 pt), 22 lines of 28 characters on the
+    # 156 × 225 mm type area, so a line pitch of 225 mm / 22 ≈ 29 pt; first line indented
+    # by two characters. wordWrap="CJK" breaks lines between any two characters.
     body = ParagraphStyle(
         "body",
         fontName=font,
-        fontSize=14,
-        leading=26,
-        firstLineIndent=28,
+        fontSize=16,
+        leading=29,
+        firstLineIndent=32,
         alignment=TA_JUSTIFY,
         wordWrap="CJK",
         spaceAfter=4,

@@ -194,6 +194,9 @@ class Application(models.Model):
     # The day the application left the open states (answered or closed): the report year of
     # its result row (regulation.md §2.6 F6).
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    # The answer letter's 发文字号, issued when the application is answered or closed
+    # (Organ.answer_number_pattern, serial per organ and year: LetterSerial).
+    letter_number = models.CharField(_("答复书文号"), max_length=80, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经办人"),
@@ -277,6 +280,22 @@ class Application(models.Model):
             return ""
         keep = 1 if not self.is_organisation else min(2, len(full))
         return full[:keep] + "*" * max(1, min(len(full) - keep, 3 if self.is_organisation else 2))
+
+
+class LetterSerial(models.Model):
+    """The last answer-letter serial issued per organ and year (the {n} of the 文号)."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year"], name="letter_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id}/{self.year}: {self.last}"
 
 
 class ApplicationAttachment(models.Model):

@@ -36,6 +36,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from catalog.models import Item, Organ
+from catalog.services import claim_serial
 from catalog.uploads import APPLICATION_KINDS, CheckedUpload, check_upload
 from catalog.validators import credit_code_problem
 from requests_app import calendar as calendar_module
@@ -69,6 +70,7 @@ from requests_app.models import (
     EventType,
     FeeBasis,
     IdType,
+    LetterSerial,
     Outcome,
     Status,
 )
@@ -696,6 +698,10 @@ def _action_date(application: Application, value: dt.date | None) -> dt.date:
     return day
 
 
+def _issue_letter_number(organ: Organ, year: int) -> str:
+    return organ.answer_number(year, claim_serial(LetterSerial, organ.pk, year))
+
+
 def _transit(
     action: str,
     *,
@@ -712,11 +718,15 @@ def _transit(
     the stored deadline; ``after`` runs inside the transaction (e.g. to queue mail)."""
     transition = TRANSITIONS[action]
     values = {"status": transition.target, **(changes or {})}
-    if transition.target in (Status.ANSWERED, Status.CLOSED):
+    closing = transition.target in (Status.ANSWERED, Status.CLOSED)
+    if closing:
         values["closed_on"] = day
     if transition.outcome:
         values["outcome"] = transition.outcome
     with transaction.atomic():
+        if closing:
+            # The letter's 文号, claimed in this transaction: a failed step leaves no gap.
+            values["letter_number"] = _issue_letter_number(application.organ, day.year)
         swapped = Application.objects.filter(
             pk=application.pk, status=application.status, **(expect or {})
         ).update(**values)

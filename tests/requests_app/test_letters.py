@@ -287,12 +287,32 @@ def test_pdf_text_is_selectable_chinese(
     assert "A&B<说明>" in text
 
 
-def test_pdf_embeds_the_chinese_font_when_the_file_is_present(organ: Any) -> None:
-    if not letters.PDF_FONT_FILE.exists():
-        pytest.skip("fonts-wqy-microhei not installed")
+def test_pdf_embeds_a_song_face_when_the_debian_font_is_present(organ: Any) -> None:
+    name, path, _index = letters.PDF_FONT_FILES[0]
+    if not path.exists():
+        pytest.skip("fonts-arphic-gbsn00lp not installed")
     data = letters.letter_pdf(_answered(organ, Outcome.DISCLOSED))
-    assert letters.pdf_font_name() == "WenQuanYiMicroHei"
+    assert letters.pdf_font_name() == name == "ARPLSungtiLGB"
     assert b"/FontFile2" in data  # an embedded TrueType subset, not a reference
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    assert TTFontFile(str(path)).name in data  # BousungEG-Light-GB: the Song face itself
+
+
+def test_pdf_takes_the_next_font_when_the_first_is_missing(
+    organ: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    present = [entry for entry in letters.PDF_FONT_FILES[1:] if entry[1].exists()]
+    if not present:
+        pytest.skip("no fallback font installed")
+    monkeypatch.setattr(
+        letters, "PDF_FONT_FILES", ((("Missing", tmp_path / "none.ttf", 0), *tuple(present)))
+    )
+    letters.pdf_font_name.cache_clear()
+    try:
+        assert letters.pdf_font_name() == present[0][0]
+    finally:
+        letters.pdf_font_name.cache_clear()
 
 
 def test_filenames_carry_the_tracking_code(organ: Any) -> None:
@@ -306,7 +326,7 @@ def test_filenames_carry_the_tracking_code(organ: Any) -> None:
 def test_pdf_falls_back_to_the_builtin_cid_font_without_the_font_file(
     organ: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(letters, "PDF_FONT_FILE", tmp_path / "missing.ttc")
+    monkeypatch.setattr(letters, "PDF_FONT_FILES", (("Missing", tmp_path / "missing.ttc", 0),))
     letters.pdf_font_name.cache_clear()
     try:
         data = letters.letter_pdf(_answered(organ, Outcome.DISCLOSED))
