@@ -36,9 +36,12 @@ from requests_app.models import (
     Outcome,
     Status,
 )
-from requests_app.tracking import is_well_formed, normalize_tracking_code
+from requests_app.tracking import ALPHABET, is_well_formed, normalize_tracking_code
 from requests_app.workdays import WorkCalendar, add_workdays
 from requests_app.workflow import TRANSITIONS
+
+# A piece of a tracking code shorter than this matches too many codes to be a search.
+PARTIAL_CODE_MIN = 4
 
 OPEN = ""
 ALL = "all"
@@ -77,7 +80,7 @@ class QueueFilterForm(forms.Form):
         help_text=_("含下级机关。"),
     )
     q = forms.CharField(
-        label=_("查询码或申请人"),
+        label=_("查询码、申请人或申请内容"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -148,9 +151,16 @@ class QueueFilterForm(forms.Form):
                 # A code as read over the phone (any case, with dashes): the unique index.
                 applications = applications.filter(tracking_code=code)
             else:
-                applications = applications.filter(
-                    Q(name__icontains=text) | Q(organization__icontains=text)
+                # Any part of the applicant's or organisation's name, of the description, or
+                # of the code (a caller who has only "the part after the first dash").
+                match = (
+                    Q(name__icontains=text)
+                    | Q(organization__icontains=text)
+                    | Q(description__icontains=text)
                 )
+                if len(code) >= PARTIAL_CODE_MIN and all(char in ALPHABET for char in code):
+                    match |= Q(tracking_code__contains=code)
+                applications = applications.filter(match)
         return applications
 
 

@@ -229,6 +229,25 @@ class TestQueue:
         assert display_tracking_code(li.tracking_code) in html
         assert display_tracking_code(zhang.tracking_code) not in html
 
+    def test_search_by_part_of_the_code_or_of_the_description(
+        self, edu: Organ, handler: Any
+    ) -> None:
+        roads = make_application(
+            edu, received_on=D(2026, 11, 20), description="请公开2025年城区道路维修工程的招标文件"
+        )
+        schools = make_application(
+            edu, received_on=D(2026, 11, 20), description="请公开2026年学区划分方案"
+        )
+        client = logged_in(handler)
+        html = client.get("/staff/applications/", {"q": "道路维修"}).content.decode()
+        assert display_tracking_code(roads.tracking_code) in html
+        assert display_tracking_code(schools.tracking_code) not in html
+        # The last group of four, typed in lower case, as read from a paper receipt.
+        piece = display_tracking_code(schools.tracking_code).split("-")[-1].lower()
+        html = client.get("/staff/applications/", {"q": piece}).content.decode()
+        assert display_tracking_code(schools.tracking_code) in html
+        assert display_tracking_code(roads.tracking_code) not in html
+
     def test_assigned_to_me_filter(self, edu: Organ, handler: Any) -> None:
         mine, other = (make_application(edu, received_on=D(2026, 11, 20)) for _ in range(2))
         services.application_assign(actor=handler, application=mine, user=handler)
