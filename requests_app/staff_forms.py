@@ -10,6 +10,7 @@ that the many forms of the application page keep distinct ids.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import DateInput
+from catalog.models import Item
 from catalog.organs import organ_tree, subtree_ids
 from requests_app.deadlines import (
     DUE_SOON_WORKDAYS,
@@ -465,17 +467,33 @@ class AnswerForm(ActionForm):
         max_length=500,
         help_text=_("已主动公开或者由其他机关负责公开的，告知获取的方式和途径（条例第三十六条）。"),
     )
-    linked_item = forms.IntegerField(
-        label=_("已主动公开信息的目录条目编号"),
+    linked_item = forms.CharField(
+        label=_("已主动公开的信息"),
         required=False,
-        min_value=1,
-        help_text=_("可选。关联后办理结果应为“予以公开”。"),
-        error_messages={"invalid": _("请填写条目编号（整数）。")},
+        max_length=300,
+        help_text=_("可选。填写索引号、标题中的词语或该信息的网址；关联后办理结果应为“予以公开”。"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = outcome_choices()
+
+    def clean_linked_item(self) -> int | None:
+        """The published item the staff member means, found by 索引号, address, number or
+        words of its title; several matches are listed so that the 索引号 can be chosen."""
+        text = (self.cleaned_data.get("linked_item") or "").strip()
+        if not text:
+            return None
+        matches = find_published_items(text, limit=6)
+        if len(matches) == 1:
+            return matches[0].pk
+        if not matches:
+            message = _("没有找到与“%(text)s”对应的已发布信息。") % {"text": text}
+            raise forms.ValidationError(message)
+        listed = "；".join(f"{item.index_no}《{item.title}》" for item in matches[:5])
+        raise forms.ValidationError(
+            _("找到多条已发布信息，请改填其中一条的索引号：%(items)s") % {"items": listed}
+        )
 
     def service_params(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -486,6 +504,24 @@ class AnswerForm(ActionForm):
             "referral": data.get("referral") or "",
             "linked_item": data.get("linked_item"),
         }
+
+
+_ITEM_ADDRESS = re.compile(r"/items/(\d+)/?")
+
+
+def find_published_items(text: str, *, limit: int) -> list[Item]:
+    """Published items matching what was typed into the answer form: an exact 索引号, the
+    item's address (…/items/123/) or number, else titles containing the text, newest first."""
+    published = Item.objects.filter(status=Item.Status.PUBLISHED)
+    exact = published.filter(index_no=text)
+    if address := _ITEM_ADDRESS.search(text):
+        exact = published.filter(pk=int(address.group(1)))
+    elif text.isdigit():
+        exact = published.filter(Q(pk=int(text)) | Q(index_no=text))
+    found = list(exact[:limit])
+    if found:
+        return found
+    return list(published.filter(title__icontains=text).order_by("-published_on", "-id")[:limit])
 
 
 class WithdrawForm(ActionForm):

@@ -35,7 +35,7 @@ from requests_app.models import (
 )
 from requests_app.tracking import display_tracking_code
 from requests_app.workdays import add_workdays
-from tests.factories import make_organ, make_staff, make_superuser
+from tests.factories import make_item, make_organ, make_staff, make_superuser
 from tests.requests_app.factories import make_application, person, resident_id
 
 pytestmark = [
@@ -770,3 +770,64 @@ class TestCalendar:
         assert client.post("/staff/calendar/2027/complete/").status_code == 403
         assert not CalendarOverride.objects.exists()
         assert not CalendarYear.objects.exists()
+
+
+@pytest.mark.usefixtures("_today")
+class TestAnswerLinksAPublishedItem:
+    """The answer form finds the published item by 索引号, address or words of its title
+    instead of asking for a database id (issue 10)."""
+
+    @pytest.fixture
+    def items(self, edu: Organ) -> dict[str, Any]:
+        return {
+            "plan": make_item(edu, "临江市2026年义务教育阶段招生工作方案"),
+            "fees": make_item(edu, "临江市2026年学前教育收费标准"),
+            "draft": make_item(edu, "临江市2026年招生工作方案（征求意见稿）", publish=False),
+        }
+
+    def answer(self, client: Client, app: Application, linked: str) -> Any:
+        return post_action(
+            client,
+            app,
+            "answer",
+            date="2026-11-27",
+            outcome=Outcome.DISCLOSED,
+            reply="该信息已主动公开。",
+            referral="",
+            linked_item=linked,
+            note="",
+        )
+
+    @pytest.mark.parametrize("how", ["index_no", "title_words", "address"])
+    def test_item_found_by_index_number_title_or_address(
+        self, how: str, edu: Organ, handler: Any, items: dict[str, Any]
+    ) -> None:
+        plan = items["plan"]
+        typed = {
+            "index_no": plan.index_no,
+            "title_words": "招生工作方案",  # the draft shares the words but is not published
+            "address": f"https://xxgk.example.gov.cn/items/{plan.pk}/",
+        }[how]
+        app = make_application(edu, received_on=D(2026, 11, 20))
+        response = self.answer(logged_in(handler), app, typed)
+        assert response.status_code == 302
+        app.refresh_from_db()
+        assert app.linked_item == plan
+
+    def test_several_matches_are_listed_with_their_index_numbers(
+        self, edu: Organ, handler: Any, items: dict[str, Any]
+    ) -> None:
+        app = make_application(edu, received_on=D(2026, 11, 20))
+        response = self.answer(logged_in(handler), app, "临江市2026年")
+        html = response.content.decode()
+        errors = field_errors(html, "id_answer-linked_item")
+        assert "找到多条已发布信息" in errors
+        assert items["plan"].index_no in errors and items["fees"].index_no in errors
+        app.refresh_from_db()
+        assert app.status == Status.RECEIVED  # nothing happened
+
+    def test_unknown_text_is_refused_naming_the_field(self, edu: Organ, handler: Any) -> None:
+        app = make_application(edu, received_on=D(2026, 11, 20))
+        html = self.answer(logged_in(handler), app, "不存在的文件").content.decode()
+        errors = field_errors(html, "id_answer-linked_item")
+        assert "没有找到与“不存在的文件”对应的已发布信息" in errors
