@@ -46,6 +46,8 @@ class StaffSection:
 
     ``url`` is a URL name (``"staff:item_list"``), a path (``"/staff/reports/"``) or a callable
     taking the user. The section shows to superusers and to staff holding any of ``roles``.
+    ``count``, when given, says how much waits there for the user (shown in the sidebar;
+    one query per section at most, never stored).
     """
 
     key: str
@@ -55,6 +57,7 @@ class StaffSection:
     description: Any = ""
     position: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
+    count: Callable[[Any], int] | None = None
 
     def href(self, user: Any) -> str:
         if callable(self.url):
@@ -124,7 +127,13 @@ def register_section(section: StaffSection) -> None:
 
 def sections_for(user: Any) -> list[dict[str, Any]]:
     return [
-        {"key": s.key, "title": s.title, "href": s.href(user), "description": s.description}
+        {
+            "key": s.key,
+            "title": s.title,
+            "href": s.href(user),
+            "description": s.description,
+            "count": s.count(user) if s.count is not None else None,
+        }
         for s in sorted(STAFF_SECTIONS, key=lambda s: (s.position, s.key))
         if s.visible_to(user)
     ]

@@ -23,6 +23,25 @@ class RequestsAppConfig(AppConfig):
         # The catalog flags items published later than 条例第二十六条 allows.
         register_workday_counter(count_on_official_calendar)
 
+        def open_applications(user):  # type: ignore[no-untyped-def]
+            from requests_app.models import OPEN_STATUSES
+            from requests_app.permissions import visible_to
+
+            return visible_to(user).filter(status__in=OPEN_STATUSES).count()
+
+        # The desk shows in the sidebar how many applications are open in the user's organs.
+        register_section(
+            StaffSection(
+                key="applications",
+                title=_("依申请公开"),
+                url="/staff/applications/",
+                roles=frozenset({"handler", "approver"}),
+                description=_("登记、办理和答复政府信息公开申请。"),
+                position=30,
+                count=open_applications,
+            )
+        )
+
         # Superusers only (no role grants it): the official holiday schedule of each year.
         register_section(
             StaffSection(

@@ -272,11 +272,20 @@ class TestQueue:
         assert queries_for_page(5) == queries_for_page(30)
         client = logged_in(handler)
         client.get("/staff/applications/")
-        # session, user, staff profile, the profile's organ (navigation), count of the
-        # filtered applications, the page's ids in deadline order, the page's rows joined
-        # with organ and assignee
-        with django_assert_max_num_queries(7):
+        # session, user, staff profile, the profile's organ (navigation), the sidebar's count
+        # of open applications, count of the filtered applications, the page's ids in
+        # deadline order, the page's rows joined with organ and assignee
+        with django_assert_max_num_queries(8):
             client.get("/staff/applications/")
+
+    def test_sidebar_counts_the_open_applications_of_the_users_organs(
+        self, edu: Organ, tree: dict[str, Organ], handler: Any
+    ) -> None:
+        for _ in range(3):
+            make_application(edu, received_on=D(2026, 11, 20))
+        make_application(tree["finance"], received_on=D(2026, 11, 20))  # not the user's organ
+        html = logged_in(handler).get("/staff/").content.decode()
+        assert '<span class="staff-count" aria-label="3件待办">3</span>' in html
 
     def test_queue_pages_by_fifty(self, edu: Organ, handler: Any) -> None:
         for _ in range(51):
