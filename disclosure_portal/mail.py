@@ -67,25 +67,26 @@ def _transactional(task_obj: Any) -> bool:
     return isinstance(task_obj.get_backend(), DatabaseBackend)
 
 
-def _enqueue(mail_id: int, run_after: dt.datetime | None = None) -> None:
+def _enqueue(mail_id: int, run_after: dt.datetime | None = None) -> str:
     """Enqueue delivery of ``mail_id`` in the current transaction (database backend).
 
     Other backends cannot take part in the transaction: they are enqueued once it commits, and
     those that cannot defer (the immediate backend of tests and development) leave a retry to
-    ``requeue_mail``.
+    ``requeue_mail``. Returns the task's id when it is known now.
     """
     job = deliver_mail
     if _transactional(job):
         if run_after is not None:
             job = job.using(run_after=run_after)
-        result = job.enqueue(mail_id)
-        OutboxMail.objects.filter(pk=mail_id).update(task_id=str(result.id))
-        return
+        task_id = str(job.enqueue(mail_id).id)
+        OutboxMail.objects.filter(pk=mail_id).update(task_id=task_id)
+        return task_id
     if run_after is not None and not job.get_backend().supports_defer:
-        return
+        return ""
     if run_after is not None:
         job = job.using(run_after=run_after)
     transaction.on_commit(lambda: job.enqueue(mail_id))
+    return ""
 
 
 def queue_mail(
@@ -134,7 +135,7 @@ def queue_mail(
                 created_by=created_by,
                 **target,
             )
-            _enqueue(mail.pk)
+            mail.task_id = _enqueue(mail.pk)
     except IntegrityError:
         if not dedupe_key:
             raise
