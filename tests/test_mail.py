@@ -272,3 +272,17 @@ class TestResend:
         queued = _queue()
         with pytest.raises(IntegrityError), transaction.atomic():
             OutboxMail.objects.filter(pk=queued.pk).update(sent_at=timezone.now())
+
+
+def test_the_admin_lists_the_outbox_read_only(client: Any) -> None:
+    from tests.factories import make_superuser
+
+    queued = _queue(subject="受理回执测试")
+    client.force_login(make_superuser())
+    response = client.get("/admin/disclosure_portal/outboxmail/")
+    assert response.status_code == 200
+    assert "受理回执测试" in response.content.decode()
+    change = client.post(
+        f"/admin/disclosure_portal/outboxmail/{queued.pk}/change/", {"status": "sent"}
+    )
+    assert change.status_code == 403
