@@ -192,7 +192,7 @@ class TestDeskPage:
         run_queued_tasks()
         assert len(mail.outbox) == 1
         html = self._page(handler, application)
-        assert "（wangfang重发）" in html
+        assert "由wangfang重发" in html
         assert "已邮件告知申请人：2026年11月26日 10:00" in html
 
     def test_readers_see_mails_but_no_resend_button(
