@@ -14,11 +14,17 @@ $(STAMP): requirements/base.txt requirements/dev.txt
 
 install: $(STAMP)
 
-# Portal with demo data on SQLite at http://127.0.0.1:8000 (plain HTTP, development mode).
+# Portal with demo data on SQLite at http://127.0.0.1:8000 (plain HTTP, development mode),
+# with the task worker beside it (it sends the mail, printed to the console); stopping the
+# server (Ctrl-C) stops the worker too.
+DEMO_ENV := DEBUG=on HTTPS=off
+
 demo: $(STAMP)
-	DEBUG=on HTTPS=off $(BIN)/python manage.py migrate --noinput
-	DEBUG=on HTTPS=off $(BIN)/python manage.py seed_demo
-	DEBUG=on HTTPS=off $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Whole test suite: SQLite unless DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1/portal).
 test: $(STAMP)

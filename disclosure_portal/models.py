@@ -1,3 +1,108 @@
 """Shared infrastructure of the portal, used by every app: nothing here knows the law."""
 
 from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMail(models.Model):
+    """One mail the portal owes someone: written in the transaction of the step that causes
+    it, sent by the task worker (``disclosure_portal.mail``), retried until it is sent or
+    ``MAIL_MAX_ATTEMPTS`` is spent. The row is the record of what was sent, when and how
+    often it failed; a resend is a new row pointing to the first (``resend_of``).
+
+    The link to what the mail concerns (an application, an item) is generic, so that this
+    app imports none of the apps that use it (dependencies flow one way).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        # Claimed by one task (compare-and-swap) while it talks to the mail server.
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    to = models.JSONField(_("收件人"), default=list)
+    subject = models.CharField(_("主题"), max_length=300)
+    body = models.TextField(_("正文"))
+    kind = models.CharField(_("类型"), max_length=50)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    # Unique when given: the caller's guarantee that one event causes at most one mail.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Stable across retries, so that a receiver can recognise a repeated delivery.
+    message_id = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近一次错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The latest delivery task enqueued for the row (database backend), so that the sweeper
+    # can tell a mail waiting for its task from one whose task was lost.
+    task_id = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    resend_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重发自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resends",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("重发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("待发邮件")
+        verbose_name_plural = _("待发邮件")
+        indexes = [
+            # The mails of one application, for its page and API detail.
+            models.Index(fields=["content_type", "object_id", "created_at"], name="mail_target"),
+            # The sweeper and health checks: what is still owed, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="mail_status_next"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sending", "sent", "failed"]),
+                name="mail_status_valid",
+            ),
+            # Sent exactly when it has a sending time.
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False)
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="mail_sent_iff_sent_at",
+            ),
+            # A claim is held only while sending.
+            models.CheckConstraint(
+                condition=Q(status="sending", claimed_at__isnull=False)
+                | (~Q(status="sending") & Q(claimed_at__isnull=True)),
+                name="mail_claimed_iff_sending",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__isnull=True, object_id__isnull=True)
+                | Q(content_type__isnull=False, object_id__isnull=False),
+                name="mail_target_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {', '.join(self.to)} ({self.status})"

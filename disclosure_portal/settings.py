@@ -239,6 +239,14 @@ if _email_backend == "django.core.mail.backends.smtp.EmailBackend":
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Durable mail (disclosure_portal.mail): every mail is an outbox row sent by the task worker.
+# A failed attempt is retried after MAIL_RETRY_SECONDS, doubling up to MAIL_RETRY_MAX_SECONDS,
+# until MAIL_MAX_ATTEMPTS attempts have failed (defaults: about 4 hours of outage); a mail
+# claimed for longer than MAIL_CLAIM_TIMEOUT seconds is taken to have lost its worker.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 3600)
+MAIL_CLAIM_TIMEOUT = env_int("MAIL_CLAIM_TIMEOUT", 900)
 
 # --- Background work: django.tasks with the database backend (worker: manage.py db_worker) ---
 TASKS = {

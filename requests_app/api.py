@@ -37,8 +37,10 @@ from rest_framework.views import APIView
 from catalog.organs import organ_tree
 from catalog.permissions import is_staff_member
 from disclosure_portal.api import Conflict, Pagination
+from disclosure_portal.mail import MailNotResendable, resend_mail
+from disclosure_portal.models import OutboxMail
 from requests_app import calendar as calendar_module
-from requests_app import permissions, services, throttling
+from requests_app import notifications, permissions, services, throttling
 from requests_app.models import (
     OPEN_STATUSES,
     Appeal,
@@ -60,6 +62,7 @@ from requests_app.serializers import (
     ApplicationSummarySerializer,
     AssignSerializer,
     CalendarYearSerializer,
+    MailSerializer,
     OverrideInputSerializer,
     TrackSerializer,
 )
@@ -208,6 +211,12 @@ def _visible_application(request: Request, pk: int, *, detail: bool = False) -> 
             Prefetch("events", queryset=Event.objects.select_related("actor")),
             "attachments",
             "appeals",
+            Prefetch(
+                "mails",
+                queryset=OutboxMail.objects.select_related("created_by").order_by(
+                    "created_at", "id"
+                ),
+            ),
         )
     application = qs.filter(pk=pk).first()
     if application is None:
@@ -221,6 +230,7 @@ def _detail_response(request: Request, pk: int, code: int = status.HTTP_200_OK) 
         "request": request,
         "today": services.local_today(),
         "calendar": calendar_module.current_calendar(),
+        "notice_sent_at": notifications.notice_sent_times(application.events.all()),
     }
     return Response(ApplicationDetailSerializer(application, context=context).data, status=code)
 
@@ -401,6 +411,31 @@ class ApplicationActionView(APIView):
         except DjangoValidationError as exc:
             _raise_service_errors(exc)
         return _detail_response(request, pk)
+
+
+class ApplicationMailResendView(APIView):
+    """``POST /applications/{id}/mails/{mail_id}/resend/``: queue a sent or failed mail again
+    (a new outbox row; the old one stays as the record)."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: MailSerializer,
+            409: OpenApiResponse(description="邮件尚未发送完毕"),
+        },
+    )
+    def post(self, request: Request, pk: int, mail_id: int) -> Response:
+        application = _visible_application(request, pk)
+        if not permissions.can_act(request.user, application):
+            raise PermissionDenied(_("只有本机关的经办人或负责人可以重发邮件。"))
+        mail = application.mails.filter(pk=mail_id).first()
+        if mail is None:
+            raise NotFound(_("邮件不存在。"))
+        try:
+            again = resend_mail(actor=request.user, mail=mail)
+        except MailNotResendable as exc:
+            raise Conflict(_("该邮件尚在发送中，无需重发。")) from exc
+        return Response(MailSerializer(again).data, status=status.HTTP_201_CREATED)
 
 
 # --- Appeals ------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ urlpatterns = [
         api.ApplicationAppealsView.as_view(),
         name="api-application-appeals",
     ),
+    path(
+        "applications/<int:pk>/mails/<int:mail_id>/resend/",
+        api.ApplicationMailResendView.as_view(),
+        name="api-application-mail-resend",
+    ),
     # One URL per workflow action of workflow.TRANSITIONS, plus ``assign``.
     re_path(
         rf"^applications/(?P<pk>[0-9]+)/(?P<action>{api.ACTIONS_PATTERN})/$",

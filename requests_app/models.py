@@ -9,6 +9,7 @@ queue can sort and filter a million rows by it; pages and the API show the live 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -212,6 +213,8 @@ class Application(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The mails about this application (disclosure_portal.OutboxMail, linked generically).
+    mails = GenericRelation("disclosure_portal.OutboxMail", related_query_name="application")
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -347,6 +350,16 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The mail that told the applicant of this step (receipt, 补正, fee notice, extension,
+    # answer), queued in the step's transaction; when it was sent is the notice's record.
+    notice = models.OneToOneField(
+        "disclosure_portal.OutboxMail",
+        verbose_name=_("告知邮件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event",
+    )
 
     class Meta:
         ordering = ["date", "id"]

@@ -1,33 +1,37 @@
 """Mail to the applicant: receipt, 补正 request, fee notice, extension and answer.
 
-Mail goes out only after the transaction that recorded the step has committed
-(``transaction.on_commit``): a rolled-back step never mails, and a failing mail server never
-loses a citizen's application or a staff member's action. A failure is logged, never raised.
-The wording lives in ``templates/requests_app/mail/<kind>.txt`` (plain text, Chinese).
+Each mail is queued in the outbox in the step's own transaction (``disclosure_portal.mail``)
+and sent by the task worker after the commit: a rolled-back step never mails, a failing mail
+server delays the notice (retried with backoff) and never loses it nor the step, and no request
+waits on the mail server. The wording lives in ``templates/requests_app/mail/<kind>.txt``
+(plain text, Chinese).
 """
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 
+from disclosure_portal.mail import queue_mail
+from disclosure_portal.models import OutboxMail
 from requests_app.deadlines import format_date
 from requests_app.tracking import display_tracking_code
-
-logger = logging.getLogger(__name__)
 
 RECEIVED = "received"
 CORRECTION = "correction"
 FEE_NOTICE = "fee_notice"
 EXTENSION = "extension"
 ANSWER = "answer"
+REMINDER = "reminder"
 
 # Marked with gettext_noop so that makemessages finds them; translated when sent.
 _SUBJECTS = {
@@ -38,6 +42,20 @@ _SUBJECTS = {
     ANSWER: gettext_noop("政府信息公开申请答复（查询码：%(code)s）"),
 }
 KINDS = frozenset(_SUBJECTS)
+
+# What staff read beside each mail of an application.
+KIND_LABELS = {
+    RECEIVED: _lazy("受理回执"),
+    CORRECTION: _lazy("补正通知"),
+    FEE_NOTICE: _lazy("收费通知"),
+    EXTENSION: _lazy("延期告知"),
+    ANSWER: _lazy("答复"),
+    REMINDER: _lazy("答复期限提醒"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _render(kind: str, application: Any, extra: dict[str, Any]) -> tuple[str, str]:
@@ -60,29 +78,53 @@ def _render(kind: str, application: Any, extra: dict[str, Any]) -> tuple[str, st
     return subject, body
 
 
-def _send(kind: str, application_id: int, extra: dict[str, Any]) -> None:
-    """Runs after commit: read the committed row, render, send; log any failure."""
-    from requests_app.models import Application
+def notify_applicant(
+    application: Any, kind: str, *, event: Any = None, **extra: Any
+) -> OutboxMail | None:
+    """Queue the ``kind`` mail to the applicant in the current transaction (the step's).
 
-    try:
-        application = Application.objects.select_related("organ").get(pk=application_id)
-        if not application.email:
-            return
-        subject, body = _render(kind, application, extra)
-        send_mail(subject, body, None, [application.email])
-    except Exception:
-        logger.exception("未能发送申请%s的%s邮件", application_id, kind)
-
-
-def notify_applicant(application: Any, kind: str, **extra: Any) -> None:
-    """Queue the ``kind`` mail to the applicant for when the current transaction commits.
-
-    ``extra`` values must be plain data (dates formatted by the caller): they are rendered
-    after the commit, when the caller's objects may have changed.
+    The mail is rendered now, from the state the step is committing, and sent by the task
+    worker after the commit (``disclosure_portal.mail``). ``event`` is the step's event row:
+    the mail becomes its notice (``Event.notice``), at most one per event.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
     if not application.email:
         # No e-mail address given: the letter goes by the channel the applicant chose.
-        return
-    transaction.on_commit(lambda: _send(kind, application.pk, extra))
+        return None
+    subject, body = _render(kind, application, extra)
+    mail = queue_mail(
+        to=[application.email],
+        subject=subject,
+        body=body,
+        kind=kind,
+        application=application,
+        dedupe_key=f"application:{application.pk}:event:{event.pk}" if event else None,
+    )
+    if event is not None and mail is not None:
+        event.notice = mail
+        event.save(update_fields=["notice"])
+    return mail
+
+
+def notice_sent_times(events: Iterable[Any]) -> dict[int, dt.datetime]:
+    """When each event's notice first reached the mail server (the first mail or a resend
+    of it that was sent), by event id; one query."""
+    notice_of = {event.pk: event.notice_id for event in events if event.notice_id}
+    if not notice_of:
+        return {}
+    first_sent = dict(
+        OutboxMail.objects.filter(
+            Q(pk__in=notice_of.values()) | Q(resend_of__in=notice_of.values()),
+            status=OutboxMail.Status.SENT,
+        )
+        .annotate(root=Coalesce("resend_of_id", "id"))
+        .values("root")
+        .annotate(first=Min("sent_at"))
+        .values_list("root", "first")
+    )
+    return {
+        event_id: first_sent[mail_id]
+        for event_id, mail_id in notice_of.items()
+        if mail_id in first_sent
+    }

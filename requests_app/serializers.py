@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Organ
+from disclosure_portal.models import OutboxMail
 from requests_app import deadlines
 from requests_app.models import (
     OPEN_STATUSES,
@@ -29,6 +30,7 @@ from requests_app.models import (
     FeeBasis,
     Outcome,
 )
+from requests_app.notifications import kind_label, notice_sent_times
 from requests_app.services import APPLICANT_FIELDS, LAPSE_OUTCOMES, deadline_of, local_today
 from requests_app.tracking import display_tracking_code, public_events, public_note
 from requests_app.workflow import allowed_actions
@@ -89,6 +91,7 @@ class EventSerializer(serializers.ModelSerializer):
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     actor = serializers.SerializerMethodField()
     public_note = serializers.SerializerMethodField()
+    notice_sent_at = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
@@ -102,10 +105,20 @@ class EventSerializer(serializers.ModelSerializer):
             "data",
             "actor",
             "created_at",
+            "notice_sent_at",
         ]
 
     def get_actor(self, event: Event) -> str | None:
         return event.actor.get_username() if event.actor_id and event.actor else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_notice_sent_at(self, event: Event) -> str | None:
+        """When the step's notice to the applicant was sent (null: none, or not yet)."""
+        times = self.context.get("notice_sent_at")
+        if times is None:
+            times = notice_sent_times([event])
+        sent = times.get(event.pk)
+        return serializers.DateTimeField().to_representation(sent) if sent else None
 
     def get_public_note(self, event: Event) -> str:
         return public_note(event)
@@ -216,6 +229,39 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
         return user.get_username() if user is not None else None
 
 
+class MailSerializer(serializers.ModelSerializer):
+    """One mail about an application, as staff see it on the desk (queued / sent / failed)."""
+
+    kind_display = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutboxMail
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "to",
+            "subject",
+            "status",
+            "status_display",
+            "attempts",
+            "last_error",
+            "created_at",
+            "next_attempt_at",
+            "sent_at",
+            "resend_of",
+            "created_by",
+        ]
+
+    def get_kind_display(self, mail: OutboxMail) -> str:
+        return kind_label(mail.kind)
+
+    def get_created_by(self, mail: OutboxMail) -> str | None:
+        return mail.created_by.get_username() if mail.created_by_id and mail.created_by else None
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     """Everything staff of the organ may see, with the live deadline fold (api.md)."""
 
@@ -227,6 +273,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     events = EventSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
     appeals = AppealSerializer(many=True, read_only=True)
+    mails = MailSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     tracking_code_display = serializers.SerializerMethodField()
 
@@ -249,6 +296,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             "events",
             "attachments",
             "appeals",
+            "mails",
             "allowed_actions",
         ]
 

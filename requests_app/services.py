@@ -7,7 +7,8 @@ Each workflow service (style.md, "One service per state change"):
 3. inside ``transaction.atomic()`` compare-and-swaps the row
    (``filter(pk=…, status=current).update(…)``), so two clerks clicking at once cannot both
    win, appends the ``Event`` row, and refreshes the stored copy of the deadline fold;
-4. queues the applicant's mail with ``transaction.on_commit``.
+4. queues the applicant's mail in the same transaction (``notifications.notify_applicant``:
+   an outbox row and its delivery task, sent by the worker once the step has committed).
 
 Permissions are the caller's job (``requests_app.permissions``): services trust ``actor``.
 Dates are calendar days in Asia/Shanghai, whatever the server's clock zone.
@@ -642,7 +643,7 @@ def application_submit(
             **_due_fields(derivation),
         )
         application.save()
-        Event.objects.create(
+        received = Event.objects.create(
             application=application,
             type=EventType.RECEIVED,
             date=received_on,
@@ -661,7 +662,7 @@ def application_submit(
             attachment.file.save(get_random_string(32) + result.kind.extension, upload, save=False)
             attachment.save()
         notifications.notify_applicant(
-            application, notifications.RECEIVED, online=channel == Channel.ONLINE
+            application, notifications.RECEIVED, event=received, online=channel == Channel.ONLINE
         )
     return application
 
@@ -712,10 +713,10 @@ def _transit(
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
     expect: dict[str, Any] | None = None,
-    after: Callable[[], None] | None = None,
+    after: Callable[[Event], None] | None = None,
 ) -> Application:
     """Compare-and-swap the row into the action's target status, append the event, refresh
-    the stored deadline; ``after`` runs inside the transaction (e.g. to queue mail)."""
+    the stored deadline; ``after(event)`` runs inside the transaction (e.g. to queue mail)."""
     transition = TRANSITIONS[action]
     values = {"status": transition.target, **(changes or {})}
     closing = transition.target in (Status.ANSWERED, Status.CLOSED)
@@ -733,7 +734,7 @@ def _transit(
         if not swapped:
             # Someone else moved the application since it was read.
             raise WorkflowConflict(_("申请的状态已被他人更新，请刷新后重试。"))
-        Event.objects.create(
+        event = Event.objects.create(
             application=application,
             type=action,
             date=day,
@@ -744,7 +745,7 @@ def _transit(
         application.refresh_from_db()
         _store_deadline(application)
         if after is not None:
-            after()
+            after(event)
     return application
 
 
@@ -783,9 +784,10 @@ def application_request_correction(
         note=note,
         changes={"correction_requested_on": day, "correction_due_on": due, "correction_late": late},
         data={"correction_due_on": due.isoformat(), "late": late},
-        after=lambda: notifications.notify_applicant(
+        after=lambda event: notifications.notify_applicant(
             application,
-            notifications.CORRECTION,
+            event=event,
+            kind=notifications.CORRECTION,
             items=note,
             correction_due_on=format_date(due),
             requested_on=format_date(day),
@@ -946,9 +948,10 @@ def application_extend(
             "approved_by": approved_by,
             "due_before": current.due_on.isoformat(),
         },
-        after=lambda: notifications.notify_applicant(
+        after=lambda event: notifications.notify_applicant(
             application,
-            notifications.EXTENSION,
+            event=event,
+            kind=notifications.EXTENSION,
             workdays=workdays,
             reason=reason,
             decided_on=format_date(day),
@@ -1070,9 +1073,10 @@ def application_issue_fee_notice(
             "computed_amount": str(computed),
             "payment_due_on": payment_due.isoformat(),
         },
-        after=lambda: notifications.notify_applicant(
+        after=lambda event: notifications.notify_applicant(
             application,
-            notifications.FEE_NOTICE,
+            event=event,
+            kind=notifications.FEE_NOTICE,
             basis=str(basis_label),
             quantity=quantity,
             unit="页" if basis == FeeBasis.PER_PAGE else "件（本月累计）",
@@ -1180,9 +1184,10 @@ def application_answer(
             "linked_item": item,
         },
         data={"outcome": outcome, "linked_item": item.pk if item else None},
-        after=lambda: notifications.notify_applicant(
+        after=lambda event: notifications.notify_applicant(
             application,
-            notifications.ANSWER,
+            event=event,
+            kind=notifications.ANSWER,
             outcome=str(Outcome(outcome).label),
             reply=reply,
             referral=referral,

@@ -22,6 +22,11 @@ urlpatterns = [
         staff_views.application_assign,
         name="application_assign",
     ),
+    path(
+        "applications/<int:pk>/mails/<int:mail_id>/resend/",
+        staff_views.mail_resend,
+        name="mail_resend",
+    ),
     path("applications/<int:pk>/appeals/", staff_views.appeal_create, name="appeal_create"),
     path(
         "applications/<int:pk>/appeals/<int:appeal_id>/",

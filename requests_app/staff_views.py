@@ -24,6 +24,7 @@ from django.db.models import F, Prefetch
 from django.db.models.functions import Substr
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,7 +35,9 @@ from catalog.models import StaffProfile, StaffRole
 from catalog.organs import organ_tree
 from catalog.permissions import organ_ids_for, profile_of
 from catalog.staff_views import staff_context, staff_required
-from requests_app import letters, permissions, services
+from disclosure_portal.mail import MailNotResendable, resend_mail
+from disclosure_portal.models import OutboxMail
+from requests_app import letters, notifications, permissions, services
 from requests_app.calendar import current_calendar
 from requests_app.calendar_data import bundled_calendar
 from requests_app.deadlines import (
@@ -204,6 +207,12 @@ def _for_page(request: HttpRequest, pk: int) -> Application:
             ),
             "attachments",
             "appeals",
+            Prefetch(
+                "mails",
+                queryset=OutboxMail.objects.select_related("created_by").order_by(
+                    "created_at", "id"
+                ),
+            ),
         )
     )
     return get_object_or_404(queryset, pk=pk)
@@ -367,9 +376,26 @@ def _detail_context(
         appeals.append({"appeal": appeal, "form": edit_form if recording_appeals else None})
     if recording_appeals and appeal_form is None:
         appeal_form = AppealForm()
+    notice_sent = notifications.notice_sent_times(application.events.all())
     events = [
-        {"event": event, "details": _event_details(event), "actor": _actor_label(event)}
+        {
+            "event": event,
+            "details": _event_details(event),
+            "actor": _actor_label(event),
+            "notice_sent_at": notice_sent.get(event.pk),
+            "notice_pending": event.notice_id is not None and event.pk not in notice_sent,
+        }
         for event in application.events.all()
+    ]
+    mails = [
+        {
+            "mail": mail,
+            "kind": notifications.kind_label(mail.kind),
+            "resendable": acting
+            and mail.status in (OutboxMail.Status.SENT, OutboxMail.Status.FAILED),
+            "by": user_label(mail.created_by) if mail.created_by is not None else "",
+        }
+        for mail in application.mails.all()
     ]
     summary_form = failed or (appeal_edit[1] if appeal_edit and appeal_edit[1].errors else None)
     for candidate in (assign_form, appeal_form):
@@ -389,6 +415,7 @@ def _detail_context(
         appeals=appeals,
         appeal_form=appeal_form if recording_appeals else None,
         events=events,
+        mails=mails,
         attachments=list(application.attachments.all()),
         has_letter=_has_letter(application),
         is_open=application.status in OPEN_STATUSES,
@@ -481,6 +508,28 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已分派给%(user)s。") % {"user": user_label(user)})
             return redirect("staff_requests:application", pk=pk)
     return _rerender(request, pk, assign_form=form)
+
+
+RESENDABLE = (OutboxMail.Status.SENT, OutboxMail.Status.FAILED)
+
+
+@staff_required()
+@require_POST
+def mail_resend(request: HttpRequest, pk: int, mail_id: int) -> HttpResponse:
+    """Queue one of the application's mails again (a new row; the old one stays on record)."""
+    application = _visible(request, pk)
+    _require_actor(request, application)
+    mail = get_object_or_404(application.mails, pk=mail_id)
+    try:
+        resend_mail(actor=request.user, mail=mail)
+    except MailNotResendable:
+        return _conflict(request, pk, _("该邮件尚在发送中，无需重发。"))
+    messages.success(
+        request,
+        _("已重新排队发送：%(kind)s（%(to)s）。")
+        % {"kind": notifications.kind_label(mail.kind), "to": "、".join(mail.to)},
+    )
+    return redirect(reverse("staff_requests:application", args=[pk]) + "#mails")
 
 
 # --- Appeals (table 四 of the annual report) -------------------------------------------------

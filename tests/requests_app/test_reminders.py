@@ -8,10 +8,13 @@ import itertools
 from typing import Any
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from requests_app.management.commands import send_deadline_reminders as command
+from disclosure_portal.models import OutboxMail
 from requests_app.models import (
     ApplicantType,
     Application,
@@ -23,6 +26,7 @@ from requests_app.models import (
     Status,
 )
 from tests.factories import make_organ, make_staff
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +61,10 @@ def _staff(organ: Any, roles: list[str], email: str) -> Any:
 
 
 def _run(day: dt.date = TODAY) -> str:
+    """The daily command, then the task worker that sends what it queued."""
     out = io.StringIO()
     call_command("send_deadline_reminders", "--date", day.isoformat(), stdout=out)
+    run_queued_tasks()
     return out.getvalue()
 
 
@@ -105,7 +111,7 @@ def test_due_soon_and_overdue_are_mailed_to_the_assigned_handler_once(
     assert "还剩3个工作日" in message.body
     assert "2026年9月10日" in message.body
     assert not ReminderSent.objects.filter(user=other).exists()
-    assert "发送邮件1封" in output
+    assert "邮件1封已排队发送" in output
 
 
 def test_running_twice_the_same_day_sends_nothing_new(
@@ -202,22 +208,34 @@ def test_a_claim_taken_by_another_machine_is_not_mailed_again(
     assert _codes_in(mailoutbox[0]) == {fresh.tracking_code}
 
 
-def test_failed_mail_releases_its_claims_for_a_retry(
-    organ: Any, handler: Any, mailoutbox: list[Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _application(organ, dt.date(2026, 9, 8), assigned_to=handler)
-
-    def broken(*args: Any, **kwargs: Any) -> None:
+class BrokenBackend(BaseEmailBackend):
+    def send_messages(self, messages: Any) -> int:
         raise OSError("mail server down")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(command, "send_mail", broken)
-        output = _run()
-    assert "失败1封" in output
-    assert not ReminderSent.objects.exists()
 
+def test_a_reminder_claimed_while_the_mail_server_is_down_is_sent_once_it_is_back(
+    organ: Any, handler: Any, mailoutbox: list[Any], settings: Any
+) -> None:
+    _application(organ, dt.date(2026, 9, 8), assigned_to=handler)
+    mailers = settings.MAILERS
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.BrokenBackend"}}
+    output = _run()
+    assert "邮件1封已排队发送" in output
+    assert ReminderSent.objects.count() == 1
+    (mail,) = OutboxMail.objects.all()
+    assert (mail.status, mail.attempts, mail.kind) == ("queued", 1, "reminder")
+    assert "mail server down" in mail.last_error
+
+    # A second run the same day claims nothing new: the queued digest is the reminder.
     _run()
+    assert OutboxMail.objects.count() == 1
+
+    settings.MAILERS = mailers
+    OutboxMail.objects.update(next_attempt_at=timezone.now())
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_queued_tasks()
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["handler@example.gov.cn"]
 
 
 def test_assigned_handler_without_email_falls_back_to_the_organs_handlers(

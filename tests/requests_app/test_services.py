@@ -16,10 +16,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from requests_app import services
+from disclosure_portal.mail import mails_for
+from disclosure_portal.models import OutboxMail
+from requests_app import notifications, services
 from requests_app.models import (
     Appeal,
     Application,
@@ -36,6 +38,7 @@ from requests_app.tracking import (
 )
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 from tests.requests_app.factories import application_data, make_application, person
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -714,33 +717,54 @@ class BrokenBackend(BaseEmailBackend):
 
 
 class TestMail:
-    def test_receipt_mail_is_sent_after_commit(self, organ, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            app = make_application(organ)
-            assert mail.outbox == []
-        assert len(callbacks) == 1
+    def test_receipt_is_queued_with_the_application_and_sent_by_the_worker(self, organ):
+        app = make_application(organ)
+        assert mail.outbox == []
+        (queued,) = mails_for(app)
+        assert (queued.status, queued.kind, queued.to) == ("queued", "received", [app.email])
+        received = app.events.get(type="received")
+        assert received.notice == queued
+
+        assert run_queued_tasks() == 1
         (message,) = mail.outbox
         assert message.to == ["zhangsan@example.cn"]
         assert app.tracking_code[:4] in message.subject
         assert "杭州市测试局" in message.body
         assert "&quot;" not in message.body
+        assert message.extra_headers["Message-ID"] == queued.message_id
+        queued.refresh_from_db()
+        assert queued.status == "sent" and queued.sent_at is not None
+        assert notifications.notice_sent_times([received]) == {received.pk: queued.sent_at}
 
-    def test_no_mail_without_an_email_address(self, organ, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
-            make_application(organ, applicant=person(email=""), delivery_method="pickup")
+    def test_a_rolled_back_step_queues_no_mail(self, organ):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            make_application(organ)
+            raise RuntimeError("the step failed after the mail was queued")
+        assert not OutboxMail.objects.exists()
+        assert run_queued_tasks() == 0
         assert mail.outbox == []
 
-    def test_failing_mail_server_does_not_lose_the_application(
-        self, organ, settings, caplog, django_capture_on_commit_callbacks
+    def test_no_mail_without_an_email_address(self, organ):
+        make_application(organ, applicant=person(email=""), delivery_method="pickup")
+        run_queued_tasks()
+        assert mail.outbox == []
+        assert not OutboxMail.objects.exists()
+
+    def test_failing_mail_server_keeps_the_application_and_the_mail_for_a_retry(
+        self, organ, settings, caplog
     ):
         # Django 6.1 configures mail through MAILERS (the test runner sets it to locmem).
         settings.MAILERS = {
             "default": {"BACKEND": "tests.requests_app.test_services.BrokenBackend"}
         }
-        with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-            app = make_application(organ)
+        app = make_application(organ)
+        with caplog.at_level(logging.WARNING):
+            run_queued_tasks()
         assert Application.objects.filter(pk=app.pk).exists()
-        assert "未能发送" in caplog.text
+        (queued,) = mails_for(app)
+        assert (queued.status, queued.attempts) == ("queued", 1)
+        assert "mail server down" in queued.last_error
+        assert "发送失败" in caplog.text
 
     @pytest.mark.parametrize(
         ("action", "params", "expected"),
@@ -756,18 +780,24 @@ class TestMail:
             ("answer", {"outcome": "disclosed", "reply": "予以公开。"}, "六个月内"),
         ],
     )
-    def test_workflow_mail(
-        self, app, approver, django_capture_on_commit_callbacks, action, params, expected
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            act(action, app, approver, date=D(2026, 9, 21), **params)
+    def test_workflow_mail(self, app, approver, action, params, expected):
+        run_queued_tasks()  # the receipt
+        mail.outbox.clear()
+        act(action, app, approver, date=D(2026, 9, 21), **params)
+        assert mail.outbox == []
+        run_queued_tasks()
         (message,) = mail.outbox
         assert expected in message.body
+        step = app.events.get(type=action)
+        assert step.notice is not None and step.notice.status == "sent"
 
-    def test_silent_steps_send_no_mail(self, app, handler, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True):
-            act("start-consultation", app, handler, date=D(2026, 9, 21), party="某公司")
+    def test_silent_steps_send_no_mail(self, app, handler):
+        run_queued_tasks()  # the receipt
+        mail.outbox.clear()
+        act("start-consultation", app, handler, date=D(2026, 9, 21), party="某公司")
+        run_queued_tasks()
         assert mail.outbox == []
+        assert app.events.get(type="start-consultation").notice is None
 
 
 # --- Calendar and recomputation -----------------------------------------------------------

@@ -6,10 +6,10 @@ soon") or already past (条例第三十三条第二款: 20 working days, plus an
 its assigned 经办人, or, when none is assigned, to every user holding the handler role at the
 application's organ; each user gets one digest.
 
-Idempotent and safe on several machines at once: before mailing, each (application, user,
-day) is claimed by inserting a ``ReminderSent`` row; the unique constraint lets exactly one run
-win each claim, and only what a run claimed is mailed by it. A failed mail releases its claims
-so that a later run the same day can retry.
+Idempotent and safe on several machines at once: each (application, user, day) is claimed by
+inserting a ``ReminderSent`` row; the unique constraint lets exactly one run win each claim,
+and only what a run claimed goes into its digest. The claims and the digest's outbox row
+commit together; the task worker sends it and retries while the mail server is down.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -32,9 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import StaffProfile, StaffRole
+from disclosure_portal.mail import queue_mail
 from requests_app.calendar import current_calendar
 from requests_app.deadlines import DUE_SOON_WORKDAYS, format_date, is_due_soon, is_overdue
 from requests_app.models import OPEN_STATUSES, Application, ReminderSent
+from requests_app.notifications import REMINDER
 from requests_app.tracking import display_tracking_code
 from requests_app.workdays import WorkCalendar, add_workdays, workdays_between
 
@@ -52,7 +53,6 @@ class Summary:
     already_sent: int = 0
     no_recipient: int = 0
     mails: int = 0
-    failed: int = 0
     digests: dict[int, list[Application]] = field(default_factory=dict, repr=False)
 
 
@@ -108,10 +108,6 @@ def claim(application: Application, user: Any, day: date) -> bool:
     except IntegrityError:
         return False
     return created
-
-
-def _release(applications: list[Application], user: Any, day: date) -> None:
-    ReminderSent.objects.filter(application__in=applications, user=user, day=day).delete()
 
 
 def _staff_url(application: Application) -> str:
@@ -172,37 +168,37 @@ def render_digest(
 
 
 def send_deadline_reminders(today: date) -> Summary:
-    """Claim and mail today's reminders; returns the counts."""
+    """Claim today's reminders and queue one digest per handler; returns the counts.
+
+    Each handler's claims and his digest commit in one transaction: a claim is never taken
+    without its mail queued, and the worker delivers the mail (retrying while the mail
+    server is down), so a claimed reminder is never lost nor sent twice.
+    """
     cal = current_calendar()
     summary = Summary()
     applications = due_applications(cal, today)
     summary.due = len(applications)
     handlers = organ_handlers({a.organ_id for a in applications})
     users: dict[int, Any] = {}
-    claimed: dict[int, list[Application]] = defaultdict(list)
+    targets_of: dict[int, list[Application]] = defaultdict(list)
     for application in applications:
         targets = recipients(application, handlers)
         if not targets:
             summary.no_recipient += 1
             logger.warning("申请%s答复期限将至，但没有可接收提醒的经办人", application.pk)
         for user in targets:
-            if claim(application, user, today):
-                users[user.pk] = user
-                claimed[user.pk].append(application)
-                summary.claimed += 1
-            else:
-                summary.already_sent += 1
-    for user_id, items in claimed.items():
+            users[user.pk] = user
+            targets_of[user.pk].append(application)
+    for user_id, candidates in targets_of.items():
         user = users[user_id]
-        subject, body = render_digest(cal, user, items, today)
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:
-            # Give the claims back so that a later run today can retry this digest.
-            logger.exception("未能向用户%s发送答复期限提醒", user_id)
-            _release(items, user, today)
-            summary.failed += 1
-            continue
+        with transaction.atomic():
+            items = [a for a in candidates if claim(a, user, today)]
+            summary.already_sent += len(candidates) - len(items)
+            if not items:
+                continue
+            summary.claimed += len(items)
+            subject, body = render_digest(cal, user, items, today)
+            queue_mail(to=[user.email], subject=subject, body=body, kind=REMINDER)
         summary.mails += 1
         summary.digests[user_id] = items
     return summary
@@ -234,7 +230,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "%(today)s：即将到期或已超期的申请%(due)d件，新发提醒%(claimed)d条"
-                "（此前已发%(already)d条，无经办人%(none)d件），发送邮件%(mails)d封，失败%(failed)d封。"
+                "（此前已发%(already)d条，无经办人%(none)d件），邮件%(mails)d封已排队发送。"
             )
             % {
                 "today": today.isoformat(),
@@ -243,6 +239,5 @@ class Command(BaseCommand):
                 "already": summary.already_sent,
                 "none": summary.no_recipient,
                 "mails": summary.mails,
-                "failed": summary.failed,
             }
         )
