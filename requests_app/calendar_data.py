@@ -9,7 +9,6 @@ tables into a `WorkCalendar`; administrators' overrides are merged on top elsewh
 from __future__ import annotations
 
 import functools
-
 from datetime import date
 
 from chinese_calendar import constants

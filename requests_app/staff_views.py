@@ -339,7 +339,8 @@ def _detail_context(
             (u.get_username(), user_label(u))
             for u in _organ_staff(application.organ_id, (StaffRole.APPROVER,))
         ]
-        for transition in allowed_actions(application.status):
+        steps = {event.type for event in application.events.all()}
+        for transition in allowed_actions(application.status, steps):
             if failed is not None and failed.action == transition.action:
                 panels.append(ActionPanel(transition.action, transition.label, failed, True))
             else:

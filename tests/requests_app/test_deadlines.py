@@ -222,6 +222,8 @@ def test_derivation_as_dict_is_json_with_iso_dates():
             "ongoing": False,
             "workdays": 3,
             "covered": True,
+            "limit": None,
+            "capped": False,
         }
     ]
     assert data["counted_adjusted_workdays"] == ["2026-09-20", "2026-10-10"]
