@@ -42,6 +42,10 @@ from requests_app.workflow import TRANSITIONS
 
 OPEN = ""
 ALL = "all"
+# A fee notice or a consultation request still running whose delivery date is unknown.
+DELIVERY_UNKNOWN = Q(status=Status.AWAITING_FEE, fee_delivered_on__isnull=True) | Q(
+    status=Status.CONSULTING, consultation_delivered_on__isnull=True
+)
 
 
 def _today() -> dt.date:
@@ -91,6 +95,13 @@ class QueueFilterForm(forms.Form):
         help_text=_("%(days)d个工作日内到期。") % {"days": DUE_SOON_WORKDAYS},
     )
     mine = forms.BooleanField(label=_("仅看分派给我的"), required=False)
+    delivery_unknown = forms.BooleanField(
+        label=_("仅看送达日期未登记的"),
+        required=False,
+        help_text=_(
+            "收费通知或征求意见书的送达日期未登记：缴费期限暂定，征求意见的15个工作日无从计算。"
+        ),
+    )
 
     def __init__(self, *args: Any, organ_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +149,8 @@ class QueueFilterForm(forms.Form):
             )
         if data.get("mine"):
             applications = applications.filter(assigned_to=user)
+        if data.get("delivery_unknown"):
+            applications = applications.filter(DELIVERY_UNKNOWN)
         if after := data.get("received_after"):
             applications = applications.filter(first_received_on__gte=after)
         if before := data.get("received_before"):
