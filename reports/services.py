@@ -539,5 +539,5 @@ def needs_correction(report: AnnualReport | None) -> int:
     return Application.objects.filter(
         organ_id__in=scope_organ_ids(report.organ, report.scope),
         first_received_on__year=report.year,
-        submitted_at__gt=version.published_at,
+        submitted_at__gte=version.published_at,
     ).count()

@@ -23,7 +23,10 @@ D = date
 CAL = bundled_calendar()
 
 
-def due(received_on, *, pauses=(), today=D(2026, 12, 31), **kwargs):
+LATE_2026 = D(2026, 12, 31)
+
+
+def due(received_on, *, pauses=(), today=LATE_2026, **kwargs):
     return compute_due(
         CAL,
         received_on=received_on,
