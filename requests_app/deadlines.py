@@ -194,7 +194,7 @@ class Derivation:
         if self.counted_adjusted_workdays:
             steps.append(f"调休上班日计入：{_format_dates(self.counted_adjusted_workdays)}")
         counted = self.counted_due_on or self.due_on
-        if counted == self.due_on and self.moved_after_pause is None:
+        if counted == self.due_on and self.moved_after_pause is None and not self.delayed_due_on:
             steps.append(
                 f"合计{self.total_workdays}个工作日，答复期限届满日：{format_date(self.due_on)}"
             )
@@ -212,7 +212,9 @@ class Derivation:
                 f"行政机关确定延迟答复期限至{format_date(self.delayed_due_on)}{reason}"
                 "（条例第三十五条）"
             )
-        if counted != self.due_on or self.moved_after_pause is not None:
+            if self.due_on > self.delayed_due_on:
+                steps.append("此后又有暂停计算的期间，按上述工作日计算的日期更晚，以其为准")
+        if counted != self.due_on or self.moved_after_pause or self.delayed_due_on:
             steps.append(f"答复期限届满日：{format_date(self.due_on)}")
         if not self.covered:
             years = "、".join(f"{y}年" for y in self.uncovered_years)
@@ -318,8 +320,9 @@ def compute_due(
         # working day after (domain.md "Clock edges"; 民法典第二百零三条).
         due = moved = next_workday(cal, last_end)
     if delayed_due_on is not None:
-        # 条例第三十五条: 确定延迟答复的合理期限 — the organ's date is the deadline.
-        due = delayed_due_on
+        # 条例第三十五条: 确定延迟答复的合理期限 — the organ's date is the deadline. It only ever
+        # lengthens the period: a pause recorded after it was set still counts (第三十三条第三款).
+        due = max(due, delayed_due_on)
     covered = count.covered and all(p.covered for p in counted)
     latest = max([due, count.date, *(p.end for p in counted)])
     if not cal.covers_range(received_on + ONE_DAY, latest):
