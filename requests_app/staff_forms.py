@@ -786,6 +786,13 @@ class RegisterForm(ApplicationForm):
             "invalid": _("请输入有效的日期。"),
         },
     )
+    confirm_published_year = forms.BooleanField(
+        label=_("确认登记到年度报告已发布的年份"),
+        required=False,
+        help_text=_(
+            "收到日期所在年度的政府信息公开工作年度报告已发布时须勾选；登记后该报告需要更正。"
+        ),
+    )
 
     def __init__(self, *args: Any, organ_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -804,7 +811,7 @@ class RegisterForm(ApplicationForm):
         self.fields["organ"].help_text = ""
         self.fields["email"].help_text = _("填写后，受理和答复情况会发送到该邮箱。")
         self.fields["received_on"].initial = _today()
-        self.order_fields(["organ", "channel", "received_on"])
+        self.order_fields(["organ", "channel", "received_on", "confirm_published_year"])
 
 
 # --- The working-day calendar ---------------------------------------------------------------

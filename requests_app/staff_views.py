@@ -645,6 +645,7 @@ def application_register(request: HttpRequest) -> HttpResponse:
                     attachments=form.cleaned_data.get("attachments") or [],
                     channel=form.cleaned_data["channel"],
                     received_on=form.cleaned_data["received_on"],
+                    confirm_published_year=bool(form.cleaned_data.get("confirm_published_year")),
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
