@@ -702,7 +702,9 @@ def _calendar_context(
         return {
             "date": d,
             "weekday": WEEKDAYS[d.weekday()],
-            "source": "override" if override else "bundled",
+            "source": "override"
+            if override
+            else ("provisional" if d in cal.provisional else "bundled"),
             "note": override.note if override else "",
         }
 
