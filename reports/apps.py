@@ -11,6 +11,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from catalog.models import StaffRole
         from catalog.staff_views import StaffSection, register_section
+        from reports.services import year_published_for
+        from requests_app import published_years
+
+        # Registering a paper application into a published year needs a confirmation.
+        published_years.register(year_published_for)
 
         register_section(
             StaffSection(

@@ -46,6 +46,7 @@ from reports.statistics import (
     compute_figures,
     decimal_string,
     figures_to_json,
+    scope_organ_ids,
 )
 
 # The 2007 条例 (国务院令第492号) took effect on 1 May 2008; the first reports covered 2008.
@@ -503,3 +504,40 @@ def _published(
         annexes=version.annexes if staff else _public_annexes(version.annexes),
         versions=versions,
     )
+
+
+# ---------------------------------------------------------------------------
+# Registration into a year whose report is published (domain.md "Clock edges")
+# ---------------------------------------------------------------------------
+
+
+def year_published_for(organ: Organ, year: int) -> bool:
+    """True when a published report counts ``organ``'s applications of ``year``: its own, or
+    the consolidated report of an organ above it. Registered with
+    ``requests_app.published_years`` so that registration asks for a confirmation."""
+    from catalog.organs import organ_tree
+
+    containing = {organ.pk} | {node.id for node in organ_tree().ancestors(organ.pk)}
+    current = PublishedReport.objects.filter(
+        report__year=year, report__organ_id__in=containing, superseded_at__isnull=True
+    ).values_list("report__organ_id", "report__scope")
+    return any(organ_id == organ.pk or scope == Scope.TREE for organ_id, scope in current)
+
+
+def needs_correction(report: AnnualReport | None) -> int:
+    """How many applications were registered into the report's year after its current
+    version was published (0: none). Their figures are missing from the published report,
+    which stays as published until a corrected version is published (the banner for
+    reporters; the public page keeps the published figures)."""
+    if report is None:
+        return 0
+    version = report.versions.filter(superseded_at__isnull=True).first()
+    if version is None:
+        return 0
+    from requests_app.models import Application
+
+    return Application.objects.filter(
+        organ_id__in=scope_organ_ids(report.organ, report.scope),
+        first_received_on__year=report.year,
+        submitted_at__gte=version.published_at,
+    ).count()

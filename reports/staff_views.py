@@ -260,6 +260,7 @@ def _render_edit(
             if block.manual
         ],
         versions=_version_rows(organ, year, scope, data),
+        needs_correction=services.needs_correction(report),
         public_url=public_views.report_url(organ.code, year, scope),
         draft_url=reverse("staff_reports:report_draft", args=[organ.code, year]) + query,
         preview_url=reverse("staff_reports:report_preview", args=[organ.code, year]) + query,

@@ -64,6 +64,7 @@ from requests_app.serializers import (
     CalendarYearSerializer,
     MailSerializer,
     OverrideInputSerializer,
+    RecordDeliverySerializer,
     TrackSerializer,
 )
 from requests_app.tracking import is_well_formed, normalize_tracking_code
@@ -334,6 +335,7 @@ class ApplicationListCreateView(_ThrottledInChinese, GenericAPIView):
                 attachments=request.FILES.getlist("attachments"),
                 channel=values["channel"] or None,
                 received_on=values["received_on"],
+                confirm_published_year=values["confirm_published_year"],
             )
         except DjangoValidationError as exc:
             _raise_service_errors(exc)
@@ -382,7 +384,9 @@ class ApplicationActionView(APIView):
             400: OpenApiResponse(description="字段错误"),
             409: OpenApiResponse(description="当前状态不允许此操作"),
         },
-        description="action 为办理流程表中的操作（及 assign）；各操作的附加字段见 api.md。",
+        description=(
+            "action 为办理流程表中的操作（及 assign、record-delivery）；各操作的附加字段见 api.md。"
+        ),
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         application = _visible_application(request, pk)
@@ -396,6 +400,12 @@ class ApplicationActionView(APIView):
                     actor=request.user,
                     application=application,
                     user=serializer.validated_data["user"],
+                )
+            elif action == "record-delivery":
+                serializer = RecordDeliverySerializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                services.application_record_delivery(
+                    actor=request.user, application=application, **serializer.validated_data
                 )
             else:
                 # The state decides first: an action the state forbids is a 409 whatever
@@ -521,6 +531,8 @@ class AddWorkdaysView(APIView):
                 "counted_adjusted_workdays": [
                     d.isoformat() for d in count.counted_adjusted_workdays
                 ],
+                # Holidays of a year without an official notice, estimated from the statute.
+                "provisional_holidays": [d.isoformat() for d in count.provisional_holidays],
             }
         )
 
@@ -532,7 +544,14 @@ def _year_data(year: int) -> dict[str, Any]:
     }
 
     def entry(day: date) -> dict[str, str]:
-        return {"date": day.isoformat(), "source": "override" if day in overrides else "bundled"}
+        if day in overrides:
+            source = "override"
+        elif day in cal.provisional:
+            # 《全国年节及纪念日放假办法》第二条, computed; replaced by the official notice.
+            source = "provisional"
+        else:
+            source = "bundled"
+        return {"date": day.isoformat(), "source": source}
 
     return {
         "year": year,
@@ -597,4 +616,4 @@ class CalendarYearCompleteView(APIView):
         return Response(_year_data(year))
 
 
-ACTIONS_PATTERN = "|".join([*TRANSITIONS, "assign"])
+ACTIONS_PATTERN = "|".join([*TRANSITIONS, "assign", "record-delivery"])

@@ -2,9 +2,10 @@
 
 The State Council publishes each year's 部分节假日安排 in the autumn, and chinese-calendar only
 covers the years it shipped with (regulation.md §5.5). A deadline running into a year without
-the schedule is counted from weekends alone and flagged (domain.md "Working days"), so from
-1 November (Beijing time) the operator is warned until an administrator has entered next year's
-schedule as overrides and marked the year complete. A year already begun without its schedule
+the schedule is counted provisionally (weekends and the statutory holidays, no 调休) and
+flagged (domain.md "Working days"), so from 1 November (Beijing time) the operator is warned
+until an administrator has entered next year's schedule as overrides and marked the year
+complete. A year already begun without its schedule
 is warned about as well: every deadline of that year is then provisional.
 
 Registered by ``RequestsAppConfig.ready()`` importing this module.
@@ -45,7 +46,8 @@ def uncovered_years(covered: Any, today: date) -> list[int]:
 
 def _warning(year: int) -> checks.Warning:
     return checks.Warning(
-        f"{year}年的法定节假日安排尚未录入：答复期限跨入{year}年的申请只能按周末计算，期限可能不准确。",
+        f"{year}年的法定节假日安排尚未录入：答复期限跨入{year}年的申请暂按周末和法定节日推算"
+        f"（不含调休和补假），期限可能不准确。",
         hint=(
             f"国务院办公厅发布{year}年部分节假日安排的通知后，请将其中的放假日和调休上班日"
             f"录入为节假日调整（/admin/requests_app/calendaroverride/），"

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from requests_app.workdays import ONE_DAY, WorkCalendar, add_workdays, workdays_between
+from requests_app.workdays import (
+    ONE_DAY,
+    WorkCalendar,
+    add_workdays,
+    next_workday,
+    workdays_between,
+)
 
 # 条例第三十三条第二款: 自收到申请之日起20个工作日内予以答复
 ANSWER_PERIOD = 20
@@ -32,6 +38,9 @@ THIRD_PARTY_REPLY_PERIOD = 15
 FEE_PAYMENT_PERIOD = 20
 # domain.md: due soon = within 3 working days
 DUE_SOON_WORKDAYS = 3
+# 条例第三十五条 sets no period for stating reasons; the portal uses the default 补正 period
+# (README "Legal notes").
+DEFAULT_REASONS_PERIOD = 15
 
 # Why a pause stops the clock, as shown in the derivation's steps.
 PAUSE_LABELS: dict[str, tuple[str, str]] = {
@@ -39,6 +48,17 @@ PAUSE_LABELS: dict[str, tuple[str, str]] = {
     "consultation": ("征求第三方或其他机关意见", "条例第三十三条第三款"),
     # Fee pause: an organ setting, default on (domain.md; regulation.md §3.4 marks it [U]).
     "fee": ("等待缴纳信息处理费", "国办函〔2020〕109号"),
+    # 条例第三十五条: asking the applicant to state reasons (domain.md: a pause).
+    "reasons": ("要求申请人说明理由", "条例第三十五条"),
+}
+
+# What ends a pause by itself once its limit passes, in words an applicant understands.
+LIMIT_LABELS: dict[str, str] = {
+    # 条例第三十二条: 15 working days from receipt of the request; 第三十四条: an organ's silence
+    # counts as consent, so the clock cannot wait longer for a reply.
+    "consultation": "被征求意见方自收到征求意见书之日起15个工作日的答复期限届满，"
+    "未答复的不再等待，期限自动恢复计算（条例第三十二条、第三十四条）",
+    "reasons": "申请人说明理由的期限届满，期限自动恢复计算（条例第三十五条）",
 }
 
 
@@ -53,11 +73,16 @@ def _format_dates(days: Iterable[date]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Pause:
-    """A stretch during which the answer clock stands still; `end` None = still running."""
+    """A stretch during which the answer clock stands still; `end` None = still running.
+
+    `limit` is the last day the pause may last (a consultation: the consulted party's 15
+    working days from its `delivered_on`); past it the clock runs again by itself.
+    """
 
     kind: str
     start: date
     end: date | None = None
+    limit: date | None = None
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
@@ -74,6 +99,9 @@ class CountedPause:
     ongoing: bool
     workdays: int
     covered: bool
+    limit: date | None = None
+    # True when the limit ended the pause (the step was not recorded in time).
+    capped: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,13 +111,18 @@ class CountedPause:
             "ongoing": self.ongoing,
             "workdays": self.workdays,
             "covered": self.covered,
+            "limit": self.limit.isoformat() if self.limit else None,
+            "capped": self.capped,
         }
 
     def step(self) -> str:
         label, basis = PAUSE_LABELS.get(self.kind, ("暂停计算", ""))
-        end = (
-            f"今日（{format_date(self.end)}，尚未结束）" if self.ongoing else format_date(self.end)
-        )
+        if self.capped:
+            end = f"{format_date(self.end)}（{LIMIT_LABELS.get(self.kind, '期限届满')}）"
+        elif self.ongoing:
+            end = f"今日（{format_date(self.end)}，尚未结束）"
+        else:
+            end = format_date(self.end)
         text = f"{label}暂停：{format_date(self.start)}至{end}，不计入{self.workdays}个工作日"
         return f"{text}（{basis}）" if basis else text
 
@@ -108,15 +141,42 @@ class Derivation:
     uncovered_years: tuple[int, ...]
     skipped_holidays: tuple[date, ...]
     counted_adjusted_workdays: tuple[date, ...]
+    # add_workdays(received_on, total_workdays): what the working days alone give.
+    counted_due_on: date | None = None
+    # 民法典第二百零三条: moved to the first working day after the last pause (see compute_due).
+    moved_after_pause: date | None = None
+    # 条例第三十五条: the delayed answer date the organ set, and why.
+    delayed_due_on: date | None = None
+    delayed_reason: str = ""
+    # 条例第三十条: the original receipt when a 补正 restarted the clock.
+    first_received_on: date | None = None
+    provisional_holidays: tuple[date, ...] = ()
 
     @property
     def total_workdays(self) -> int:
         return self.base_workdays + self.extension_workdays + self.paused_workdays
 
+    @property
+    def restarted(self) -> bool:
+        return self.first_received_on is not None and self.first_received_on != self.received_on
+
+    @property
+    def capped_pause(self) -> CountedPause | None:
+        """The pause whose limit passed before it was ended (e.g. a consultation overdue)."""
+        return next((p for p in self.pauses if p.capped and p.ongoing), None)
+
     def steps(self) -> list[str]:
         """The computation in Chinese, one line per step, for staff and the applicant."""
-        steps = [
-            f"收到申请：{format_date(self.received_on)}",
+        steps: list[str] = []
+        if self.restarted:
+            assert self.first_received_on is not None
+            steps.append(
+                f"原收到申请：{format_date(self.first_received_on)}；申请经补正，"
+                f"答复期限自收到补正申请之日（{format_date(self.received_on)}）起重新计算，"
+                "原期限（含已批准的延长）随之失效（条例第三十条）"
+            )
+        steps += [
+            f"{'收到补正申请' if self.restarted else '收到申请'}：{format_date(self.received_on)}",
             "期间自收到申请的次日起算，开始的当日不计入（民法典第二百零一条）",
             f"法定答复期限：{self.base_workdays}个工作日（条例第三十三条第二款）",
         ]
@@ -125,14 +185,43 @@ class Derivation:
         steps.extend(p.step() for p in self.pauses)
         if self.skipped_holidays:
             steps.append(f"跳过节假日：{_format_dates(self.skipped_holidays)}")
+        if self.provisional_holidays:
+            steps.append(
+                f"其中{_format_dates(self.provisional_holidays)}为暂定节假日：该年度国务院办公厅"
+                "放假安排尚未公布，暂按《全国年节及纪念日放假办法》第二条规定的法定节日推算，"
+                "未考虑调休和补假"
+            )
         if self.counted_adjusted_workdays:
             steps.append(f"调休上班日计入：{_format_dates(self.counted_adjusted_workdays)}")
-        steps.append(
-            f"合计{self.total_workdays}个工作日，答复期限届满日：{format_date(self.due_on)}"
-        )
+        counted = self.counted_due_on or self.due_on
+        if counted == self.due_on and self.moved_after_pause is None and not self.delayed_due_on:
+            steps.append(
+                f"合计{self.total_workdays}个工作日，答复期限届满日：{format_date(self.due_on)}"
+            )
+        else:
+            steps.append(f"合计{self.total_workdays}个工作日，计至{format_date(counted)}")
+        if self.moved_after_pause is not None:
+            steps.append(
+                f"剩余期限在暂停结束前已用尽，答复期限不早于暂停结束之日，顺延至其后第一个"
+                f"工作日：{format_date(self.moved_after_pause)}（民法典第二百零三条）"
+            )
+        if self.delayed_due_on is not None:
+            reason = f"，理由：{self.delayed_reason}" if self.delayed_reason else ""
+            steps.append(
+                f"申请数量、频次明显超过合理范围，申请人说明的理由合理但无法在上述期限内答复，"
+                f"行政机关确定延迟答复期限至{format_date(self.delayed_due_on)}{reason}"
+                "（条例第三十五条）"
+            )
+            if self.due_on > self.delayed_due_on:
+                steps.append("此后又有暂停计算的期间，按上述工作日计算的日期更晚，以其为准")
+        if counted != self.due_on or self.moved_after_pause or self.delayed_due_on:
+            steps.append(f"答复期限届满日：{format_date(self.due_on)}")
         if not self.covered:
             years = "、".join(f"{y}年" for y in self.uncovered_years)
-            steps.append(f"注意：{years}的节假日安排尚未录入，该年份仅按周末计算，期限可能变动")
+            steps.append(
+                f"注意：{years}的节假日安排尚未公布，暂按法定节日和周末推算，"
+                "官方安排公布后期限可能变动"
+            )
         return steps
 
     def as_dict(self) -> dict[str, Any]:
@@ -149,12 +238,28 @@ class Derivation:
             "uncovered_years": list(self.uncovered_years),
             "skipped_holidays": [d.isoformat() for d in self.skipped_holidays],
             "counted_adjusted_workdays": [d.isoformat() for d in self.counted_adjusted_workdays],
+            "provisional_holidays": [d.isoformat() for d in self.provisional_holidays],
+            "counted_due_on": _iso(self.counted_due_on),
+            "moved_after_pause": _iso(self.moved_after_pause),
+            "delayed_due_on": _iso(self.delayed_due_on),
+            "delayed_reason": self.delayed_reason,
+            "first_received_on": _iso(self.first_received_on),
             "steps": self.steps(),
         }
 
 
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _count_pause(cal: WorkCalendar, pause: Pause, received_on: date, today: date) -> CountedPause:
     end = today if pause.end is None else pause.end
+    # 条例第三十二条、第三十四条 (domain.md "Clock edges"): the pause never runs past its limit;
+    # the clock resumes by itself when the step was not recorded by then.
+    capped = pause.limit is not None and pause.limit < end
+    if capped:
+        assert pause.limit is not None
+        end = max(pause.limit, pause.start)
     # Only days after the clock's start count: after a 补正 the period restarts (条例第三十条),
     # so a consultation held before it has nothing left to pause.
     start = max(pause.start, received_on)
@@ -166,6 +271,8 @@ def _count_pause(cal: WorkCalendar, pause: Pause, received_on: date, today: date
         # domain.md: paused days = working days d with start < d <= end
         workdays=workdays_between(cal, start, end),
         covered=end <= start or cal.covers_range(start + ONE_DAY, end),
+        limit=pause.limit,
+        capped=capped,
     )
 
 
@@ -186,11 +293,16 @@ def compute_due(
     extension_workdays: int,
     pauses: Iterable[Pause],
     today: date,
+    first_received_on: date | None = None,
+    delayed_due_on: date | None = None,
+    delayed_reason: str = "",
 ) -> Derivation:
     """The answer deadline (条例第三十三条) with its derivation.
 
     A pause still running counts as if it ended `today` (api.md: "while consulting or
-    awaiting a fee it shows the date as if the pause ended today").
+    awaiting a fee it shows the date as if the pause ended today"), or its `limit` when
+    that came first. `delayed_due_on` is the date set under 条例第三十五条; it replaces the
+    computed date.
     """
     if not 0 <= extension_workdays <= MAX_EXTENSION:
         raise ValueError(f"extension must be between 0 and {MAX_EXTENSION} working days")
@@ -199,19 +311,40 @@ def compute_due(
     counted = tuple(_count_pause(cal, p, received_on, today) for p in pauses)
     paused = sum(p.workdays for p in counted)
     count = add_workdays(cal, received_on, ANSWER_PERIOD + extension_workdays + paused)
+    due = count.date
+    moved: date | None = None
+    last_end = max((p.end for p in counted), default=None)
+    if last_end is not None and due < last_end:
+        # The remaining days ran out while the clock stood still and the pause ended on a day
+        # off: the period cannot end before the step that resumed it, so it ends on the first
+        # working day after (domain.md "Clock edges"; 民法典第二百零三条).
+        due = moved = next_workday(cal, last_end)
+    if delayed_due_on is not None:
+        # 条例第三十五条: 确定延迟答复的合理期限 — the organ's date is the deadline. It only ever
+        # lengthens the period: a pause recorded after it was set still counts (第三十三条第三款).
+        due = max(due, delayed_due_on)
     covered = count.covered and all(p.covered for p in counted)
-    latest = max([count.date, *(p.end for p in counted)])
+    latest = max([due, count.date, *(p.end for p in counted)])
+    if not cal.covers_range(received_on + ONE_DAY, latest):
+        covered = False
+    provisional = tuple(d for d in count.skipped_holidays if d in cal.provisional)
     return Derivation(
         received_on=received_on,
         base_workdays=ANSWER_PERIOD,
         extension_workdays=extension_workdays,
         paused_workdays=paused,
         pauses=counted,
-        due_on=count.date,
+        due_on=due,
         covered=covered,
         uncovered_years=() if covered else cal.uncovered_years(received_on + ONE_DAY, latest),
         skipped_holidays=count.skipped_holidays,
         counted_adjusted_workdays=count.counted_adjusted_workdays,
+        counted_due_on=count.date,
+        moved_after_pause=moved,
+        delayed_due_on=delayed_due_on,
+        delayed_reason=delayed_reason,
+        first_received_on=first_received_on,
+        provisional_holidays=provisional,
     )
 
 
@@ -248,11 +381,21 @@ def extension_allowed(
     if requested < 1:
         return "延长期限至少为1个工作日"
     # A lapsed period cannot be extended (domain.md; regulation.md §6.2.5).
-    if decided_on > current_due_on:
-        return "答复期限已届满，不能再延长"
+    if period_has_lapsed(current_due_on, decided_on):
+        return "答复期限已届满，不能再延长（条例第三十三条第二款：延长须在原期限内决定）"
     if already_extended + requested > MAX_EXTENSION:
         return "延长期限合计不得超过20个工作日（条例第三十三条第二款）"
     return None
+
+
+def period_has_lapsed(due_on: date | None, day: date) -> bool:
+    """A step dated `day` comes after the answer period ended (domain.md "Clock edges").
+
+    A lapsed period cannot be revived: consultation, 补正 request, fee notice, extension and
+    the 第三十五条 steps are refused on a day after `due_on`. On `due_on` itself they are
+    still possible (the last day belongs to the period, 民法典第二百零一条).
+    """
+    return due_on is not None and day > due_on
 
 
 def is_overdue(due_on: date | None, today: date) -> bool:
@@ -269,11 +412,24 @@ def is_due_soon(
     return due_on <= add_workdays(cal, today, within).date
 
 
-def fee_payment_due(cal: WorkCalendar, notice_on: date) -> date:
-    """国办函〔2020〕109号: pay within 20 working days from the day after receiving the notice."""
-    return add_workdays(cal, notice_on, FEE_PAYMENT_PERIOD).date
+def fee_payment_due(cal: WorkCalendar, delivered_on: date) -> date:
+    """国办函〔2020〕109号: 申请人应当在收到收费通知次日起20个工作日内缴纳费用.
+
+    Counted from the day the notice *reached* the applicant (`delivered_on`), not from the
+    day it was sent: posted Fri 2026-09-18 and received Tue 09-22 → due 10-27, not 10-22.
+    """
+    return add_workdays(cal, delivered_on, FEE_PAYMENT_PERIOD).date
 
 
-def third_party_reply_due(cal: WorkCalendar, start: date) -> date:
-    """条例第三十二条: the third party replies within 15 working days of receiving the letter."""
-    return add_workdays(cal, start, THIRD_PARTY_REPLY_PERIOD).date
+def third_party_reply_due(cal: WorkCalendar, delivered_on: date) -> date:
+    """条例第三十二条: the consulted party replies within 15 working days of *receiving* the
+    request (`delivered_on`)."""
+    return add_workdays(cal, delivered_on, THIRD_PARTY_REPLY_PERIOD).date
+
+
+def default_reasons_due(
+    cal: WorkCalendar, requested_on: date, period: int = DEFAULT_REASONS_PERIOD
+) -> date:
+    """条例第三十五条 names no period for the applicant's reasons; the portal's choice is the
+    default 补正 period, counted from the day after the request (README "Legal notes")."""
+    return add_workdays(cal, requested_on, period).date

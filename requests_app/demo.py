@@ -434,6 +434,7 @@ QUEUE: tuple[tuple[str, int], ...] = (
     ("consulted", 20),
     ("extended", 22),
     ("fee_paid", 14),
+    ("awaiting_reasons", 6),
 )
 
 CORRECTION_NOTES = (
@@ -631,6 +632,33 @@ class Planner:
     def answer(self, gap: int, outcome: str) -> Step:
         return Step(EventType.ANSWER, gap, {"outcome": outcome})
 
+    def answered(self, gap: int, outcome: str) -> list[Step]:
+        """The answer with the steps its outcome needs first (domain.md "Clock edges"):
+        不予处理 of a mass request only after asking for reasons (条例第三十五条), 补正后仍不明确
+        only after a 补正."""
+        r = self.rng.randint
+        if outcome == Outcome.REJECTED_MASS:
+            return [
+                Step(
+                    EventType.REQUEST_REASONS,
+                    r(1, 3),
+                    {"note": "请说明短期内申请公开大量政府信息的理由。"},
+                ),
+                Step(EventType.RECEIVE_REASONS, r(2, 6), {"note": "申请人未说明合理用途。"}),
+                self.answer(max(1, gap - 6), outcome),
+            ]
+        if outcome == Outcome.UNAVAILABLE_UNCLEAR:
+            return [
+                Step(
+                    EventType.REQUEST_CORRECTION,
+                    r(1, 5),
+                    {"note": self.rng.choice(CORRECTION_NOTES)},
+                ),
+                Step(EventType.RECEIVE_CORRECTION, r(2, 10), {"note": "申请人已补正。"}),
+                self.answer(max(1, gap - 8), outcome),
+            ]
+        return [self.answer(gap, outcome)]
+
     def steps(self, path: str, organ: Organ) -> tuple[list[Step], str | None]:
         """The steps of a history path and the outcome it ends with (None: not answered)."""
         r = self.rng.randint
@@ -647,10 +675,10 @@ class Planner:
         )
         if path == "answer":
             outcome = self.next_outcome()
-            return [self.answer(r(3, 18), outcome)], outcome
+            return self.answered(r(3, 18), outcome), outcome
         if path == "answer_late":
             outcome = self.next_outcome()
-            return [self.answer(r(21, 26), outcome)], outcome
+            return self.answered(r(21, 26), outcome), outcome
         if path == "correction_answer":
             outcome = (
                 Outcome.UNAVAILABLE_UNCLEAR if self.rng.random() < 0.2 else self.next_outcome()
@@ -681,6 +709,8 @@ class Planner:
                 r(15, 19),
                 {"workdays": r(10, 20), "reason": self.rng.choice(EXTENSION_REASONS)},
             )
+            if outcome in (Outcome.REJECTED_MASS, Outcome.UNAVAILABLE_UNCLEAR):
+                outcome = Outcome.DISCLOSED
             return [extension, self.answer(r(5, 15), outcome)], outcome
         if path == "fee_answer":
             outcome = self.rng.choice((Outcome.DISCLOSED, Outcome.PARTIALLY_DISCLOSED))
@@ -697,7 +727,7 @@ class Planner:
             fee_notice.params["quantity"] = r(220, 480)
             lapse = Step(
                 EventType.LAPSE_FEE,
-                r(21, 25),  # the payment period is 20 working days
+                r(24, 28),  # 20 working days from the day after delivery (2 days after)
                 {"note": "缴费期限届满，申请人未缴纳信息处理费，视为放弃申请。"},
             )
             return [fee_notice, lapse], None
@@ -739,6 +769,14 @@ class Planner:
                 )
             ],
             "fee_paid": [fee_notice, Step(EventType.CONFIRM_FEE_PAID, 4)],
+            # 条例第三十五条
+            "awaiting_reasons": [
+                Step(
+                    EventType.REQUEST_REASONS,
+                    2,
+                    {"note": "请说明一周内申请公开逾百项政府信息的理由及用途。"},
+                )
+            ],
         }[path]
 
     def plan(
@@ -899,6 +937,11 @@ class Runner:
                 params = self.answer_params(application, day, params["outcome"])
             elif step.action == EventType.EXTEND:
                 params["approved_by"] = self.staff.user(plan.organ, "approver").get_username()
+            elif step.action == EventType.ISSUE_FEE_NOTICE:
+                # Posted notices reach the applicant a couple of working days later.
+                delivered = add_workdays(self.cal, day, 2).date
+                if delivered <= self.today:
+                    params["delivered_on"] = delivered
             application = services.perform_action(
                 step.action, actor=actor, application=application, date=day, **params
             )

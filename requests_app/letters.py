@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.deadlines import format_date
-from requests_app.models import Application, EventType, Outcome
+from requests_app.models import Application, EventType, Outcome, Status
 from requests_app.tracking import display_tracking_code
 
 logger = logging.getLogger(__name__)
@@ -195,6 +195,12 @@ def letter_context(
         "correction_requested_on": _optional_date(application.correction_requested_on),
         "correction_due_on": _optional_date(application.correction_due_on),
         "fee_notice_on": _optional_date(application.fee_notice_on),
+        # 条例第三十五条: when the reasons were asked for, by when, and whether they came.
+        "reasons_requested_on": _optional_date(application.reasons_requested_on),
+        "reasons_due_on": _optional_date(application.reasons_due_on),
+        "reasons_lapsed": application.closed_on is not None
+        and application.outcome == Outcome.REJECTED_MASS
+        and application.status == Status.CLOSED,
         "fee_payment_due_on": _optional_date(application.fee_payment_due_on),
         "withdrawn_on": (
             _event_date(application, EventType.WITHDRAW)

@@ -42,6 +42,8 @@ class Status(models.TextChoices):
     AWAITING_CORRECTION = "awaiting_correction", _("待补正")
     CONSULTING = "consulting", _("征求意见中")
     AWAITING_FEE = "awaiting_fee", _("待缴费")
+    # 条例第三十五条: the applicant is asked to state reasons for a clearly excessive request.
+    AWAITING_REASONS = "awaiting_reasons", _("待说明理由")
     ANSWERED = "answered", _("已答复")
     CLOSED = "closed", _("已终止")
 
@@ -51,6 +53,7 @@ OPEN_STATUSES = (
     Status.AWAITING_CORRECTION,
     Status.CONSULTING,
     Status.AWAITING_FEE,
+    Status.AWAITING_REASONS,
 )
 
 
@@ -169,13 +172,26 @@ class Application(models.Model):
     correction_due_on = models.DateField(_("补正期限"), null=True, blank=True)
     correction_late = models.BooleanField(_("补正通知超过7个工作日"), default=False)
     consultation_party = models.CharField(_("征求意见对象"), max_length=200, blank=True)
+    # 条例第三十二条: the consulted party's 15 working days run from the day it received the
+    # request; null while unknown (the desk lists those).
+    consultation_delivered_on = models.DateField(_("征求意见书送达日期"), null=True, blank=True)
+    consultation_reply_due_on = models.DateField(_("征求意见答复期限"), null=True, blank=True)
+    # 条例第三十五条
+    reasons_requested_on = models.DateField(_("要求说明理由日期"), null=True, blank=True)
+    reasons_due_on = models.DateField(_("说明理由期限"), null=True, blank=True)
+    delayed_due_on = models.DateField(_("延迟答复期限"), null=True, blank=True)
+    delayed_due_reason = models.TextField(_("延迟答复理由"), blank=True)
 
     fee_basis = models.CharField(_("收费方式"), max_length=10, choices=FeeBasis.choices, blank=True)
     fee_quantity = models.PositiveIntegerField(_("件数或页数"), null=True, blank=True)
     fee_amount = models.DecimalField(
         _("收费金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    # 国办函〔2020〕109号第四条: 一事一申请 — one application may count as several pieces.
+    fee_pieces = models.PositiveSmallIntegerField(_("按件计收的件数"), default=1)
     fee_notice_on = models.DateField(_("收费通知日期"), null=True, blank=True)
+    # The day the notice reached the applicant: the payment period counts from the day after.
+    fee_delivered_on = models.DateField(_("收费通知送达日期"), null=True, blank=True)
     fee_payment_due_on = models.DateField(_("缴费期限"), null=True, blank=True)
     fee_paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
 
@@ -254,6 +270,12 @@ class Application(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(extension_workdays__lte=20), name="app_extension_at_most_20"
+            ),
+            models.CheckConstraint(condition=Q(fee_pieces__gte=1), name="app_fee_pieces_positive"),
+            models.CheckConstraint(
+                condition=Q(fee_delivered_on__isnull=True)
+                | Q(fee_delivered_on__gte=models.F("fee_notice_on")),
+                name="app_fee_delivered_after_notice",
             ),
         ]
 
@@ -336,6 +358,13 @@ class EventType(models.TextChoices):
     ANSWER = "answer", _("作出答复")
     WITHDRAW = "withdraw", _("撤回申请")
     ASSIGN = "assign", _("分派经办人")
+    # 条例第三十五条
+    REQUEST_REASONS = "request-reasons", _("要求说明理由")
+    RECEIVE_REASONS = "receive-reasons", _("收到理由说明")
+    LAPSE_REASONS = "lapse-reasons", _("逾期未说明理由，不予处理")
+    SET_DELAYED_DUE = "set-delayed-due", _("确定延迟答复期限")
+    # When a fee notice or a consultation request reached its addressee (not a workflow step).
+    RECORD_DELIVERY = "record-delivery", _("登记送达日期")
 
 
 class Event(models.Model):

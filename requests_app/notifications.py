@@ -32,6 +32,9 @@ FEE_NOTICE = "fee_notice"
 EXTENSION = "extension"
 ANSWER = "answer"
 REMINDER = "reminder"
+# 条例第三十五条
+REASONS = "reasons"
+DELAYED_DUE = "delayed_due"
 
 # Marked with gettext_noop so that makemessages finds them; translated when sent.
 _SUBJECTS = {
@@ -40,6 +43,8 @@ _SUBJECTS = {
     FEE_NOTICE: gettext_noop("信息处理费收费通知（查询码：%(code)s）"),
     EXTENSION: gettext_noop("延长答复期限告知（查询码：%(code)s）"),
     ANSWER: gettext_noop("政府信息公开申请答复（查询码：%(code)s）"),
+    REASONS: gettext_noop("请说明申请理由（查询码：%(code)s）"),
+    DELAYED_DUE: gettext_noop("延迟答复期限告知（查询码：%(code)s）"),
 }
 KINDS = frozenset(_SUBJECTS)
 
@@ -51,6 +56,8 @@ KIND_LABELS = {
     EXTENSION: _lazy("延期告知"),
     ANSWER: _lazy("答复"),
     REMINDER: _lazy("答复期限提醒"),
+    REASONS: _lazy("要求说明理由"),
+    DELAYED_DUE: _lazy("延迟答复告知"),
 }
 
 

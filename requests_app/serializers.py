@@ -29,6 +29,7 @@ from requests_app.models import (
     Event,
     FeeBasis,
     Outcome,
+    Status,
 )
 from requests_app.notifications import kind_label, notice_sent_times
 from requests_app.services import APPLICANT_FIELDS, LAPSE_OUTCOMES, deadline_of, local_today
@@ -72,6 +73,8 @@ class ApplicationCreateSerializer(serializers.Serializer):
     # Honoured for staff of the organ only (api.md); ignored for everybody else.
     channel = serializers.CharField(required=False, allow_blank=True, default="")
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    # Staff registering into a year whose annual report is published must confirm (domain.md).
+    confirm_published_year = serializers.BooleanField(required=False, default=False)
 
     def validate_organ(self, value: str) -> Organ:
         organ = Organ.objects.filter(code=value.strip().upper()).first()
@@ -153,8 +156,13 @@ def fee_of(application: Application) -> dict[str, Any] | None:
         "basis_display": str(FeeBasis(application.fee_basis).label),
         "quantity": application.fee_quantity,
         "amount": str(application.fee_amount) if application.fee_amount is not None else None,
+        "pieces": application.fee_pieces,
         "notice_on": _iso(application.fee_notice_on),
+        # api.md "Additions": the payment period runs from the day after delivery; until the
+        # delivery date is known the date is counted from the notice and marked provisional.
+        "delivered_on": _iso(application.fee_delivered_on),
         "payment_due_on": _iso(application.fee_payment_due_on),
+        "payment_due_provisional": application.fee_delivered_on is None,
         "paid_on": _iso(application.fee_paid_on),
     }
 
@@ -269,6 +277,8 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     derivation = serializers.SerializerMethodField()
     fee = serializers.SerializerMethodField()
     correction = serializers.SerializerMethodField()
+    consultation = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
     answer = serializers.SerializerMethodField()
     events = EventSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
@@ -288,6 +298,8 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             "derivation",
             "correction",
             "consultation_party",
+            "consultation",
+            "reasons",
             "fee",
             "reply",
             "referral",
@@ -314,6 +326,32 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
     def get_fee(self, application: Application) -> dict[str, Any] | None:
         return fee_of(application)
+
+    def get_consultation(self, application: Application) -> dict[str, Any] | None:
+        """The last consultation: when the consulted party received it and its reply date."""
+        if not application.consultation_party:
+            return None
+        reply_due = application.consultation_reply_due_on
+        return {
+            "party": application.consultation_party,
+            "delivered_on": _iso(application.consultation_delivered_on),
+            "reply_due_on": _iso(reply_due),
+            # 条例第三十二条: no reply recorded by the 15th working day — the clock runs again.
+            "overdue": application.status == Status.CONSULTING
+            and reply_due is not None
+            and _today(self.context) > reply_due,
+        }
+
+    def get_reasons(self, application: Application) -> dict[str, Any] | None:
+        """条例第三十五条: the request for reasons and the delayed answer date, if any."""
+        if application.reasons_requested_on is None:
+            return None
+        return {
+            "requested_on": _iso(application.reasons_requested_on),
+            "due_on": _iso(application.reasons_due_on),
+            "delayed_due_on": _iso(application.delayed_due_on),
+            "delayed_due_reason": application.delayed_due_reason,
+        }
 
     def get_correction(self, application: Application) -> dict[str, Any] | None:
         if application.correction_requested_on is None:
@@ -349,7 +387,10 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
 
     def get_allowed_actions(self, application: Application) -> list[dict[str, str]]:
         return [
-            {"action": t.action, "label": str(t.label)} for t in allowed_actions(application.status)
+            {"action": t.action, "label": str(t.label)}
+            for t in allowed_actions(
+                application.status, {event.type for event in application.events.all()}
+            )
         ]
 
 
@@ -462,6 +503,10 @@ class RequestCorrectionSerializer(ActionSerializer):
 
 class StartConsultationSerializer(ActionSerializer):
     party = serializers.CharField(max_length=200)
+    # The day the consulted party received the request; with ``electronic`` true and no
+    # date, the start date (domain.md "Clock edges").
+    delivered_on = serializers.DateField(required=False, allow_null=True, default=None)
+    electronic = serializers.BooleanField(required=False, default=False)
 
 
 class ExtendSerializer(ActionSerializer):
@@ -478,6 +523,25 @@ class IssueFeeNoticeSerializer(ActionSerializer):
     amount = serializers.DecimalField(
         max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
     )
+    # per_item: how many pieces the application was split into (一事一申请), default 1.
+    pieces = serializers.IntegerField(required=False, allow_null=True, default=None)
+    delivered_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class RequestReasonsSerializer(ActionSerializer):
+    reasons_due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SetDelayedDueSerializer(ActionSerializer):
+    due_on = serializers.DateField()
+    reason = serializers.CharField(max_length=1000)
+
+
+class RecordDeliverySerializer(serializers.Serializer):
+    document = serializers.ChoiceField(
+        choices=[("fee_notice", "收费通知"), ("consultation", "征求意见书")]
+    )
+    delivered_on = serializers.DateField()
 
 
 ANSWER_OUTCOMES = [(code, label) for code, label in Outcome.choices if code not in LAPSE_OUTCOMES]
@@ -510,6 +574,10 @@ ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     "issue-fee-notice": IssueFeeNoticeSerializer,
     "confirm-fee-paid": ActionSerializer,
     "lapse-fee": ActionSerializer,
+    "request-reasons": RequestReasonsSerializer,
+    "receive-reasons": ActionSerializer,
+    "lapse-reasons": ActionSerializer,
+    "set-delayed-due": SetDelayedDueSerializer,
     "answer": AnswerSerializer,
     "withdraw": ActionSerializer,
 }

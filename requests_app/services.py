@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -41,19 +41,21 @@ from catalog.services import claim_serial
 from catalog.uploads import APPLICATION_KINDS, CheckedUpload, check_upload
 from catalog.validators import credit_code_problem
 from requests_app import calendar as calendar_module
-from requests_app import notifications, permissions
+from requests_app import notifications, permissions, published_years
 from requests_app.deadlines import (
     Derivation,
     Pause,
     compute_due,
     correction_request_is_late,
     default_correction_due,
+    default_reasons_due,
     extension_allowed,
     fee_payment_due,
     format_date,
+    period_has_lapsed,
     third_party_reply_due,
 )
-from requests_app.fees import per_item_fee, per_page_fee
+from requests_app.fees import per_item_fees, per_page_fee
 from requests_app.models import (
     OPEN_STATUSES,
     Appeal,
@@ -179,10 +181,26 @@ CLOCK_EVENT_TYPES = (
     EventType.LAPSE_FEE,
     EventType.ANSWER,
     EventType.WITHDRAW,
+    EventType.REQUEST_REASONS,
+    EventType.RECEIVE_REASONS,
+    EventType.LAPSE_REASONS,
+    EventType.SET_DELAYED_DUE,
+    EventType.RECORD_DELIVERY,
 )
 _CLOSING = frozenset(
-    {EventType.LAPSE_CORRECTION, EventType.LAPSE_FEE, EventType.ANSWER, EventType.WITHDRAW}
+    {
+        EventType.LAPSE_CORRECTION,
+        EventType.LAPSE_FEE,
+        EventType.LAPSE_REASONS,
+        EventType.ANSWER,
+        EventType.WITHDRAW,
+    }
 )
+_PAUSE_ENDS = frozenset(
+    {EventType.END_CONSULTATION, EventType.CONFIRM_FEE_PAID, EventType.RECEIVE_REASONS}
+)
+# A clock event as the fold reads it: (type, date, data).
+ClockEvent = tuple[str, dt.date, dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,46 +210,81 @@ class ClockFacts:
     pauses: tuple[Pause, ...]
     # 条例第三十条: while a 补正 is awaited there is no answer deadline at all.
     awaiting_correction: bool
+    # 条例第三十五条: the delayed answer date and its reason, if one was set.
+    delayed_due_on: dt.date | None = None
+    delayed_reason: str = ""
 
 
-def fold_events(events: Iterable[tuple[str, dt.date]], *, fee_pauses_clock: bool) -> ClockFacts:
-    """Fold ``(type, date)`` pairs, oldest first, into the clock's pauses.
+def _data_date(data: dict[str, Any], key: str) -> dt.date | None:
+    value = (data or {}).get(key)
+    return dt.date.fromisoformat(value) if value else None
+
+
+def fold_events(
+    events: Iterable[ClockEvent], *, fee_pauses_clock: bool, calendar: WorkCalendar
+) -> ClockFacts:
+    """Fold ``(type, date, data)`` events, oldest first, into the clock's pauses.
 
     条例第三十三条第三款: consulting third parties or other organs does not count; the fee
-    period does not count when the organ says so (domain.md, default on). A pause still
-    running has ``end=None``; a closing step ends it on its own date.
+    period does not count when the organ says so (domain.md, default on); asking for reasons
+    (条例第三十五条) does not count either. A pause still running has ``end=None``; a closing
+    step ends it on its own date. A consultation pause never runs past the consulted party's
+    15 working days from the day it received the request (条例第三十二条、第三十四条); the
+    reasons pause never past the period given for them.
     """
     pauses: list[Pause] = []
-    running: tuple[str, dt.date] | None = None
+    running: Pause | None = None
     awaiting = False
-    for kind, day in events:
+    delayed: tuple[dt.date, str] | None = None
+    for kind, day, data in events:
         if kind == EventType.START_CONSULTATION:
-            running = ("consultation", day)
+            delivered = _data_date(data, "delivered_on")
+            limit = third_party_reply_due(calendar, delivered) if delivered else None
+            running = Pause("consultation", day, limit=limit)
+        elif kind == EventType.RECORD_DELIVERY:
+            delivered = _data_date(data, "delivered_on")
+            if running is not None and running.kind == data.get("document") and delivered:
+                running = Pause(
+                    running.kind, running.start, limit=third_party_reply_due(calendar, delivered)
+                )
         elif kind == EventType.ISSUE_FEE_NOTICE and fee_pauses_clock:
-            running = ("fee", day)
-        elif kind in (EventType.END_CONSULTATION, EventType.CONFIRM_FEE_PAID) or kind in _CLOSING:
+            running = Pause("fee", day)
+        elif kind == EventType.REQUEST_REASONS:
+            running = Pause("reasons", day, limit=_data_date(data, "reasons_due_on"))
+        elif kind in _PAUSE_ENDS or kind in _CLOSING:
             if running is not None:
-                pauses.append(Pause(running[0], running[1], day))
+                pauses.append(Pause(running.kind, running.start, day, running.limit))
                 running = None
         elif kind == EventType.REQUEST_CORRECTION:
             awaiting = True
         elif kind == EventType.RECEIVE_CORRECTION:
+            # 条例第三十条: a new period; what was decided for the old one lapses with it.
             awaiting = False
+            delayed = None
+        elif kind == EventType.SET_DELAYED_DUE:
+            due = _data_date(data, "due_on")
+            if due is not None:
+                delayed = (due, str(data.get("reason", "")))
     if running is not None:
-        pauses.append(Pause(running[0], running[1], None))
-    return ClockFacts(pauses=tuple(pauses), awaiting_correction=awaiting)
+        pauses.append(running)
+    return ClockFacts(
+        pauses=tuple(pauses),
+        awaiting_correction=awaiting,
+        delayed_due_on=delayed[0] if delayed else None,
+        delayed_reason=delayed[1] if delayed else "",
+    )
 
 
-def _clock_events(application: Application, *, fresh: bool = False) -> list[tuple[str, dt.date]]:
+def _clock_events(application: Application, *, fresh: bool = False) -> list[ClockEvent]:
     """The application's clock events in order; uses a prefetched ``events`` unless fresh."""
     prefetched = getattr(application, "_prefetched_objects_cache", {}).get("events")
     if prefetched is not None and not fresh:
         rows = sorted(prefetched, key=lambda e: (e.date, e.pk))
-        return [(e.type, e.date) for e in rows if e.type in CLOCK_EVENT_TYPES]
+        return [(e.type, e.date, e.data) for e in rows if e.type in CLOCK_EVENT_TYPES]
     return list(
         Event.objects.filter(application_id=application.pk, type__in=CLOCK_EVENT_TYPES)
         .order_by("date", "id")
-        .values_list("type", "date")
+        .values_list("type", "date", "data")
     )
 
 
@@ -242,6 +295,7 @@ def _derive(
     received_on: dt.date,
     extension_workdays: int,
     today: dt.date,
+    first_received_on: dt.date | None = None,
 ) -> Derivation | None:
     if facts.awaiting_correction:
         return None
@@ -252,6 +306,9 @@ def _derive(
         extension_workdays=extension_workdays,
         pauses=facts.pauses,
         today=today,
+        first_received_on=first_received_on,
+        delayed_due_on=facts.delayed_due_on,
+        delayed_reason=facts.delayed_reason,
     )
 
 
@@ -269,16 +326,19 @@ def deadline_of(
     pauses the clock for fees, the fee events; a pause still running counts as if it ended
     ``today``. None while a 补正 is awaited.
     """
+    cal = calendar or calendar_module.current_calendar()
     facts = fold_events(
         _clock_events(application, fresh=_fresh),
         fee_pauses_clock=application.organ.fee_pauses_clock,
+        calendar=cal,
     )
     return _derive(
-        calendar or calendar_module.current_calendar(),
+        cal,
         facts,
         received_on=application.received_on,
         extension_workdays=application.extension_workdays,
         today=today or local_today(),
+        first_received_on=application.first_received_on,
     )
 
 
@@ -368,6 +428,7 @@ def recompute_due_dates(*, today: dt.date | None = None, batch_size: int = 2000)
                     "pk",
                     "organ_id",
                     "received_on",
+                    "first_received_on",
                     "extension_workdays",
                     "due_on",
                     "due_covered",
@@ -378,21 +439,23 @@ def recompute_due_dates(*, today: dt.date | None = None, batch_size: int = 2000)
                 break
             first_pk, last_pk = rows[0][0], rows[-1][0]
             # A key range rather than a list of ids: no query parameter per application.
-            events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
-            for app_id, kind, day in (
+            events: dict[int, list[ClockEvent]] = defaultdict(list)
+            for app_id, kind, day, data in (
                 Event.objects.filter(
                     application_id__gte=first_pk,
                     application_id__lte=last_pk,
                     type__in=CLOCK_EVENT_TYPES,
                 )
                 .order_by("application_id", "date", "id")
-                .values_list("application_id", "type", "date")
+                .values_list("application_id", "type", "date", "data")
             ):
-                events[app_id].append((kind, day))
+                events[app_id].append((kind, day, data))
             dirty: list[tuple[int, dt.date | None, bool, int]] = []
-            for pk, organ_id, received_on, extension, due_on, covered, paused in rows:
-                facts = fold_events(events.get(pk, ()), fee_pauses_clock=fee_pauses[organ_id])
-                key = (received_on, extension, facts)
+            for pk, organ_id, received_on, first, extension, due_on, covered, paused in rows:
+                facts = fold_events(
+                    events.get(pk, ()), fee_pauses_clock=fee_pauses[organ_id], calendar=cal
+                )
+                key = (received_on, first, extension, facts)
                 new = memo.get(key)
                 if new is None:
                     fields = _due_fields(
@@ -402,6 +465,7 @@ def recompute_due_dates(*, today: dt.date | None = None, batch_size: int = 2000)
                             received_on=received_on,
                             extension_workdays=extension,
                             today=today,
+                            first_received_on=first,
                         )
                     )
                     new = memo[key] = (
@@ -550,6 +614,7 @@ def application_submit(
     channel: str | None = None,
     received_on: dt.date | None = None,
     now: dt.datetime | None = None,
+    confirm_published_year: bool = False,
 ) -> Application:
     """Record a new 政府信息公开申请 and start its clock.
 
@@ -562,6 +627,9 @@ def application_submit(
     is a working day, else the next working day. Staff of the organ registering a paper,
     in-person, fax or e-mail application give ``channel`` and ``received_on`` (not after today;
     default today); anyone else always applies ``online`` and cannot choose the date.
+    A ``received_on`` in a year whose annual report is already published changes figures
+    the public has seen: it needs ``confirm_published_year`` and then marks that report as
+    needing a correction (domain.md "Clock edges").
     """
     now = now or timezone.now()
     today = local_today(now)
@@ -613,6 +681,20 @@ def application_submit(
         # 条例第三十一条第三项 / domain.md: an online application submitted on a day off is
         # received on the next working day; paper is received the day it is registered.
         received_on = next_workday(cal, today) if channel == Channel.ONLINE else today
+    into_published = (
+        not errors.get("received_on")
+        and received_on < today
+        and published_years.is_published(organ, received_on.year)
+    )
+    if into_published and confirm_published_year is not True:
+        errors.setdefault("confirm_published_year", []).append(
+            _(
+                "%(year)d年度报告已发布：登记收到日期在该年度的申请会改变已公开的统计数据，"
+                "须确认（confirm_published_year）后方可登记，登记后该年度报告需要更正"
+                "（条例第五十条）。"
+            )
+            % {"year": received_on.year}
+        )
 
     checked = _check_attachments(attachments, errors)
     if errors:
@@ -647,7 +729,11 @@ def application_submit(
             application=application,
             type=EventType.RECEIVED,
             date=received_on,
-            data={"channel": channel, "submitted_at": timezone.localtime(now).isoformat()},
+            data={
+                "channel": channel,
+                "submitted_at": timezone.localtime(now).isoformat(),
+                **({"published_year_confirmed": True} if into_published else {}),
+            },
             actor=_user(actor),
         )
         for upload, result in checked:
@@ -680,6 +766,28 @@ def check_transition(action: str, application: Application) -> None:
         )
 
 
+# Rows that are not steps of the procedure: they never bound the date of the next step.
+_NOT_STEPS = (EventType.ASSIGN, EventType.RECEIVED, EventType.RECORD_DELIVERY)
+
+
+def earliest_step_date(application: Application) -> dt.date:
+    """The earliest date the next step may carry: the previous step's date, or the receipt.
+
+    domain.md "Clock edges": an online application submitted on a day off is received on the
+    next working day (条例第三十一条), yet staff may act on it from the submission day; the
+    clock is unaffected (a pause or request before ``received_on`` pauses nothing).
+    """
+    floor = application.first_received_on
+    if application.channel == Channel.ONLINE:
+        floor = min(floor, local_today(application.submitted_at))
+    last = (
+        Event.objects.filter(application_id=application.pk)
+        .exclude(type__in=_NOT_STEPS)
+        .aggregate(last=Max("date"))["last"]
+    )
+    return max(floor, last) if last is not None else floor
+
+
 def _action_date(application: Application, value: dt.date | None) -> dt.date:
     """The day the step happened: default today; not in the future; not before the
     previous step (the record is a sequence of dated events)."""
@@ -687,20 +795,37 @@ def _action_date(application: Application, value: dt.date | None) -> dt.date:
     day = value or today
     if day > today:
         raise ValidationError({"date": [_("日期不能晚于今天。")]})
-    last = (
-        Event.objects.filter(application_id=application.pk)
-        .exclude(type=EventType.ASSIGN)
-        .aggregate(last=Max("date"))["last"]
-    )
-    if last is not None and day < last:
+    earliest = earliest_step_date(application)
+    if day < earliest:
         raise ValidationError(
-            {"date": [_("日期不能早于上一办理环节的日期（%(date)s）。") % {"date": last}]}
+            {"date": [_("日期不能早于上一办理环节的日期（%(date)s）。") % {"date": earliest}]}
         )
     return day
 
 
 def _issue_letter_number(organ: Organ, year: int) -> str:
     return organ.answer_number(year, claim_serial(LetterSerial, organ.pk, year))
+
+
+def _refuse_if_lapsed(
+    application: Application, day: dt.date, action: str, *, cal: WorkCalendar | None = None
+) -> Derivation | None:
+    """domain.md "Clock edges": a lapsed period cannot be revived — no pause, 补正 restart,
+    fee notice, extension or 第三十五条 step dated after ``due_on``. Returns the deadline."""
+    current = deadline_of(application, calendar=cal, _fresh=True)
+    if current is not None and period_has_lapsed(current.due_on, day):
+        raise ValidationError(
+            {
+                "date": [
+                    _(
+                        "答复期限已于%(due)s届满，不能再“%(action)s”：期限届满后不得中止、"
+                        "重新计算或延长答复期限（条例第三十三条）。"
+                    )
+                    % {"due": format_date(current.due_on), "action": TRANSITIONS[action].label}
+                ]
+            }
+        )
+    return current
 
 
 def _transit(
@@ -770,6 +895,7 @@ def application_request_correction(
         raise WorkflowConflict(_("补正应当一次性告知，本申请已告知过补正（条例第三十条）。"))
     day = _action_date(application, date)
     cal = calendar_module.current_calendar()
+    _refuse_if_lapsed(application, day, action, cal=cal)
     due = correction_due_on or default_correction_due(
         cal, day, application.organ.correction_period_workdays
     )
@@ -809,8 +935,13 @@ def application_receive_correction(
         application=application,
         day=day,
         note=note,
-        changes={"received_on": day},
-        data={"previous_received_on": application.received_on.isoformat()},
+        # domain.md "Clock edges": the restart opens a new 20-working-day period; an extension
+        # granted for the old one lapses with it (a new one may be granted).
+        changes={"received_on": day, "extension_workdays": 0},
+        data={
+            "previous_received_on": application.received_on.isoformat(),
+            "lapsed_extension_workdays": application.extension_workdays,
+        },
     )
 
 
@@ -854,9 +985,16 @@ def application_start_consultation(
     date: dt.date | None = None,
     note: str = "",
     party: str = "",
+    delivered_on: dt.date | None = None,
+    electronic: bool = False,
 ) -> Application:
     """条例第三十二条、第三十四条: consult a third party or another organ; the time does not
-    count toward the answer period (第三十三条第三款). The reply is due in 15 working days."""
+    count toward the answer period (第三十三条第三款).
+
+    The consulted party has 15 working days from the day it *received* the request
+    (``delivered_on``; the start date when it was sent electronically, else unknown until
+    recorded with ``record-delivery``). The pause never runs past that reply date.
+    """
     action = EventType.START_CONSULTATION
     check_transition(action, application)
     day = _action_date(application, date)
@@ -865,16 +1003,39 @@ def application_start_consultation(
         raise ValidationError({"party": [_("请填写征求意见的第三方或者机关。")]})
     if len(party) > _max_length("consultation_party"):
         raise ValidationError({"party": [_("不能超过200个字符。")]})
-    reply_due = third_party_reply_due(calendar_module.current_calendar(), day)
+    if delivered_on is None and electronic:
+        delivered_on = day
+    _check_delivery_date(delivered_on, day)
+    cal = calendar_module.current_calendar()
+    _refuse_if_lapsed(application, day, action, cal=cal)
+    reply_due = third_party_reply_due(cal, delivered_on) if delivered_on else None
     return _transit(
         action,
         actor=actor,
         application=application,
         day=day,
         note=note,
-        changes={"consultation_party": party},
-        data={"party": party, "reply_due_on": reply_due.isoformat()},
+        changes={
+            "consultation_party": party,
+            "consultation_delivered_on": delivered_on,
+            "consultation_reply_due_on": reply_due,
+        },
+        data={
+            "party": party,
+            "delivered_on": delivered_on.isoformat() if delivered_on else None,
+            "reply_due_on": reply_due.isoformat() if reply_due else None,
+        },
     )
+
+
+def _check_delivery_date(delivered_on: dt.date | None, sent_on: dt.date) -> None:
+    """A delivery date lies between the day the document was sent and today."""
+    if delivered_on is None:
+        return
+    if delivered_on < sent_on:
+        raise ValidationError({"delivered_on": [_("送达日期不能早于发出日期。")]})
+    if delivered_on > local_today():
+        raise ValidationError({"delivered_on": [_("送达日期不能晚于今天。")]})
 
 
 def application_end_consultation(
@@ -927,7 +1088,7 @@ def application_extend(
         raise ValidationError(errors)
     assert isinstance(workdays, int)
     cal = calendar_module.current_calendar()
-    current = deadline_of(application, calendar=cal, _fresh=True)
+    current = _refuse_if_lapsed(application, day, action, cal=cal)
     assert current is not None  # status ``received``: no 补正 pending
     problem = extension_allowed(cal, current.due_on, day, application.extension_workdays, workdays)
     if problem:
@@ -960,9 +1121,11 @@ def application_extend(
 
 
 def applicant_month_ordinal(application: Application) -> int:
-    """按件计收 (国办函〔2020〕109号第四条): the application's place among the same applicant's
-    applications to the organ in the calendar month of its receipt (all of them count:
-    "累计申请"). The applicant is recognised by 证件号码 or 统一社会信用代码."""
+    """按件计收 (国办函〔2020〕109号第四条): the position of the application's first piece among
+    the same applicant's applications to the organ in the calendar month of its receipt (all
+    of them count: "累计申请"). An earlier application split into several pieces (一事一申请)
+    takes several positions (``fee_pieces``). The applicant is recognised by 证件号码 or
+    统一社会信用代码."""
     if application.is_organisation:
         same = Q(credit_code=application.credit_code) & ~Q(
             applicant_type=ApplicantType.NATURAL_PERSON
@@ -986,7 +1149,8 @@ def applicant_month_ordinal(application: Application) -> int:
         .filter(
             Q(first_received_on__lt=received) | Q(first_received_on=received, pk__lt=application.pk)
         )
-        .count()
+        .aggregate(pieces=Sum("fee_pieces"))["pieces"]
+        or 0
     )
     return earlier + 1
 
@@ -1012,15 +1176,21 @@ def application_issue_fee_notice(
     basis: str = "",
     quantity: int | None = None,
     amount: Decimal | str | int | None = None,
+    pieces: int | None = None,
+    delivered_on: dt.date | None = None,
 ) -> Application:
     """国办函〔2020〕109号: notify the applicant of an 信息处理费 (条例第四十二条).
 
     ``basis`` ``per_page`` (按量, 第五条): ``quantity`` = pages of this application, required.
-    ``basis`` ``per_item`` (按件, 第四条): ``quantity`` = the application's ordinal among the
-    applicant's applications this calendar month; computed by ``applicant_month_ordinal``
-    when omitted. ``amount`` (yuan) overrides the computed fee. Nothing is charged inside
-    the free range. ``note`` is mailed as the payment instructions (缴纳方式). The notice is
-    sent within the answer period; payment is due 20 working days after it.
+    ``basis`` ``per_item`` (按件, 第四条): ``quantity`` = the position of the application's first
+    piece among the applicant's applications this calendar month, computed by
+    ``applicant_month_ordinal`` when omitted; ``pieces`` (default 1) = how many pieces the
+    application was split into (一事一申请), each taking the next position. ``amount`` (yuan)
+    overrides the computed fee. Nothing is charged inside the free range. ``note`` is mailed
+    as the payment instructions (缴纳方式). The notice is sent within the answer period;
+    payment is due 20 working days after the day it reached the applicant (``delivered_on``:
+    default the notice date when it went by e-mail or online, else unknown until recorded,
+    and the payment date is provisional meanwhile).
     """
     action = EventType.ISSUE_FEE_NOTICE
     check_transition(action, application)
@@ -1029,6 +1199,14 @@ def application_issue_fee_notice(
     day = _action_date(application, date)
     if basis not in FeeBasis.values:
         raise ValidationError({"basis": [_("收费方式应为按件计收或按量计收。")]})
+    if pieces is None:
+        pieces = 1
+    if basis == FeeBasis.PER_ITEM and (
+        not isinstance(pieces, int) or isinstance(pieces, bool) or not 1 <= pieces <= 1000
+    ):
+        raise ValidationError({"pieces": [_("件数应为1至1000的整数。")]})
+    if basis != FeeBasis.PER_ITEM:
+        pieces = 1
     if quantity is None and basis == FeeBasis.PER_ITEM:
         quantity = applicant_month_ordinal(application)
     if not isinstance(quantity, int) or isinstance(quantity, bool):
@@ -1036,7 +1214,18 @@ def application_issue_fee_notice(
     minimum = 1 if basis == FeeBasis.PER_ITEM else 0
     if quantity < minimum:
         raise ValidationError({"quantity": [_("数量不能小于%(min)d。") % {"min": minimum}]})
-    computed = per_item_fee(quantity) if basis == FeeBasis.PER_ITEM else per_page_fee(quantity)
+    if delivered_on is None and application.delivery_method in (
+        DeliveryMethod.EMAIL,
+        DeliveryMethod.ONLINE,
+    ):
+        delivered_on = day
+    _check_delivery_date(delivered_on, day)
+    # 第四条: the pieces take positions quantity, quantity + 1, … of the applicant's month.
+    computed = (
+        per_item_fees(quantity - 1, pieces)
+        if basis == FeeBasis.PER_ITEM
+        else per_page_fee(quantity)
+    )
     if amount is None or amount == "":
         if computed <= 0:
             raise ValidationError(
@@ -1046,11 +1235,10 @@ def application_issue_fee_notice(
     else:
         fee = _parse_amount(amount)
     cal = calendar_module.current_calendar()
-    current = deadline_of(application, calendar=cal, _fresh=True)
-    # 收费通知应当在政府信息公开申请处理期限内发出.
-    if current is not None and day > current.due_on:
-        raise ValidationError({"date": [_("收费通知应当在答复期限内发出。")]})
-    payment_due = fee_payment_due(cal, day)
+    # 收费通知应当在政府信息公开申请处理期限内发出 (国办函〔2020〕109号第六条).
+    _refuse_if_lapsed(application, day, action, cal=cal)
+    # Provisional (counted from the notice date) until the delivery date is known.
+    payment_due = fee_payment_due(cal, delivered_on or day)
     basis_label = FeeBasis(basis).label
     return _transit(
         action,
@@ -1063,12 +1251,16 @@ def application_issue_fee_notice(
             "fee_quantity": quantity,
             "fee_amount": fee,
             "fee_notice_on": day,
+            "fee_delivered_on": delivered_on,
+            "fee_pieces": pieces,
             "fee_payment_due_on": payment_due,
             "fee_paid_on": None,
         },
         data={
             "basis": basis,
             "quantity": quantity,
+            "pieces": pieces,
+            "delivered_on": delivered_on.isoformat() if delivered_on else None,
             "amount": str(fee),
             "computed_amount": str(computed),
             "payment_due_on": payment_due.isoformat(),
@@ -1079,7 +1271,7 @@ def application_issue_fee_notice(
             kind=notifications.FEE_NOTICE,
             basis=str(basis_label),
             quantity=quantity,
-            unit="页" if basis == FeeBasis.PER_PAGE else "件（本月累计）",
+            unit="页" if basis == FeeBasis.PER_PAGE else f"件（本月累计，本申请{pieces}件）",
             amount=str(fee),
             payment_due_on=format_date(payment_due),
             notice_on=format_date(day),
@@ -1109,7 +1301,19 @@ def application_confirm_fee_paid(
 def application_lapse_fee(
     *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
 ) -> Application:
-    """逾期未缴纳的视为放弃申请 — only once the 20-working-day payment period has run out."""
+    """逾期未缴纳的视为放弃申请 — only once the 20-working-day payment period has run out,
+    which is known only once the day the notice reached the applicant is recorded."""
+    if application.status == Status.AWAITING_FEE and application.fee_delivered_on is None:
+        raise ValidationError(
+            {
+                "date": [
+                    _(
+                        "收费通知的送达日期尚未登记：缴费期限自申请人收到收费通知次日起计算"
+                        "（国办函〔2020〕109号），请先登记送达日期。"
+                    )
+                ]
+            }
+        )
     return _lapse(
         EventType.LAPSE_FEE,
         actor=actor,
@@ -1164,6 +1368,10 @@ def application_answer(
     referral = (referral or "").strip()
     if len(referral) > _max_length("referral"):
         errors["referral"] = [_("不能超过500个字符。")]
+    if not errors:
+        problem = _outcome_precondition(application, outcome)
+        if problem:
+            errors["outcome"] = [problem]
     if errors:
         raise ValidationError(errors)
     item = _published_item(linked_item)
@@ -1196,6 +1404,221 @@ def application_answer(
             answered_on=format_date(day),
         ),
     )
+
+
+def _outcome_precondition(application: Application, outcome: str) -> str | None:
+    """Outcomes that only an earlier step makes possible (domain.md "Clock edges")."""
+    steps = set(Event.objects.filter(application_id=application.pk).values_list("type", flat=True))
+    # 条例第三十九条第一款 / table 三 “补正后申请内容仍不明确”: only after a 补正 was received.
+    if outcome == Outcome.UNAVAILABLE_UNCLEAR and EventType.RECEIVE_CORRECTION not in steps:
+        return _(
+            "“补正后申请内容仍不明确”只能在申请人补正之后作出：本申请未经补正"
+            "（条例第三十条、第三十九条）。"
+        )
+    # 条例第三十五条: 不予处理 for a mass request only after the applicant was asked for reasons.
+    if outcome == Outcome.REJECTED_MASS and EventType.REQUEST_REASONS not in steps:
+        return _(
+            "“无正当理由大量反复申请”须先要求申请人说明理由，认为理由不合理的方可不予处理"
+            "（条例第三十五条）。"
+        )
+    return None
+
+
+def application_request_reasons(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    reasons_due_on: dt.date | None = None,
+) -> Application:
+    """条例第三十五条: the volume or frequency clearly exceeds reason — ask the applicant to state
+    reasons by ``reasons_due_on`` (default 15 working days). The clock stands still meanwhile
+    and resumes by itself when the period passes (domain.md "Clock edges")."""
+    action = EventType.REQUEST_REASONS
+    check_transition(action, application)
+    if Event.objects.filter(application_id=application.pk, type=action).exists():
+        raise WorkflowConflict(_("本申请已要求过申请人说明理由（条例第三十五条）。"))
+    day = _action_date(application, date)
+    cal = calendar_module.current_calendar()
+    _refuse_if_lapsed(application, day, action, cal=cal)
+    due = reasons_due_on or default_reasons_due(cal, day)
+    if due <= day:
+        raise ValidationError({"reasons_due_on": [_("说明理由的期限应晚于提出要求的日期。")]})
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"reasons_requested_on": day, "reasons_due_on": due},
+        data={"reasons_due_on": due.isoformat()},
+        after=lambda event: notifications.notify_applicant(
+            application,
+            notifications.REASONS,
+            event=event,
+            note=note,
+            reasons_due_on=format_date(due),
+            requested_on=format_date(day),
+        ),
+    )
+
+
+def application_receive_reasons(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """条例第三十五条: the applicant's reasons arrived (``note`` summarises them); the clock runs
+    again. Unreasonable → answer ``rejected_mass``; reasonable but too much to answer in
+    time → ``set-delayed-due``."""
+    action = EventType.RECEIVE_REASONS
+    check_transition(action, application)
+    day = _action_date(application, date)
+    return _transit(action, actor=actor, application=application, day=day, note=note)
+
+
+def application_lapse_reasons(
+    *, actor: Any, application: Application, date: dt.date | None = None, note: str = ""
+) -> Application:
+    """条例第三十五条 says nothing of an applicant who gives no reasons; the portal treats
+    silence as no reasonable reason: 不予处理 (``rejected_mass``), only once the period for the
+    reasons has run out (README "Legal notes")."""
+    return _lapse(
+        EventType.LAPSE_REASONS,
+        actor=actor,
+        application=application,
+        date=date,
+        note=note,
+        due=application.reasons_due_on,
+        message=_("说明理由的期限（%(due)s）届满后才能按逾期未说明理由处理（条例第三十五条）。"),
+    )
+
+
+def application_set_delayed_due(
+    *,
+    actor: Any,
+    application: Application,
+    date: dt.date | None = None,
+    note: str = "",
+    due_on: dt.date | None = None,
+    reason: str = "",
+) -> Application:
+    """条例第三十五条: the reasons are reasonable but the request cannot be answered within the
+    period of 第三十三条 — set a reasonable later answer date, which becomes ``due_on``, and
+    tell the applicant. Only after the applicant was asked for reasons and gave them, and
+    before the current period lapsed."""
+    action = EventType.SET_DELAYED_DUE
+    check_transition(action, application)
+    day = _action_date(application, date)
+    if not Event.objects.filter(
+        application_id=application.pk, type=EventType.RECEIVE_REASONS
+    ).exists():
+        raise ValidationError(
+            {
+                "due_on": [
+                    _("确定延迟答复期限须先要求申请人说明理由并收到其理由说明（条例第三十五条）。")
+                ]
+            }
+        )
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写无法在法定期限内答复的理由。")]
+    if not isinstance(due_on, dt.date):
+        errors["due_on"] = [_("请填写延迟答复的期限。")]
+    if errors:
+        raise ValidationError(errors)
+    assert due_on is not None
+    cal = calendar_module.current_calendar()
+    current = _refuse_if_lapsed(application, day, action, cal=cal)
+    assert current is not None
+    if due_on <= current.due_on:
+        raise ValidationError(
+            {
+                "due_on": [
+                    _("延迟答复期限应晚于现行答复期限（%(due)s）。")
+                    % {"due": format_date(current.due_on)}
+                ]
+            }
+        )
+    if not cal.is_workday(due_on):
+        raise ValidationError({"due_on": [_("延迟答复期限应为工作日。")]})
+    return _transit(
+        action,
+        actor=actor,
+        application=application,
+        day=day,
+        note=note,
+        changes={"delayed_due_on": due_on, "delayed_due_reason": reason},
+        data={"due_on": due_on.isoformat(), "reason": reason, "due_before": str(current.due_on)},
+        after=lambda event: notifications.notify_applicant(
+            application,
+            notifications.DELAYED_DUE,
+            event=event,
+            reason=reason,
+            delayed_due_on=format_date(due_on),
+            decided_on=format_date(day),
+        ),
+    )
+
+
+DELIVERY_DOCUMENTS = {
+    # document: (the status in which it is running, the field holding its delivery date)
+    "fee_notice": (Status.AWAITING_FEE, "fee_delivered_on"),
+    "consultation": (Status.CONSULTING, "consultation_delivered_on"),
+}
+
+
+def application_record_delivery(
+    *, actor: Any, application: Application, document: str = "", delivered_on: dt.date | None = None
+) -> Application:
+    """Record the day a fee notice reached the applicant or a consultation request reached the
+    consulted party (国办函〔2020〕109号; 条例第三十二条). The payment period or the consulted
+    party's 15 working days then count from the day after; not a workflow step."""
+    if document not in DELIVERY_DOCUMENTS:
+        raise ValidationError({"document": [_("请选择收费通知或征求意见书。")]})
+    status, field = DELIVERY_DOCUMENTS[document]
+    if application.status != status:
+        raise WorkflowConflict(
+            _("当前状态（%(status)s）没有待登记送达日期的文书。")
+            % {"status": Status(application.status).label}
+        )
+    if getattr(application, field) is not None:
+        raise WorkflowConflict(_("送达日期已登记，不能更改。"))
+    if not isinstance(delivered_on, dt.date):
+        raise ValidationError({"delivered_on": [_("请填写送达日期。")]})
+    sent_on = (
+        application.fee_notice_on
+        if document == "fee_notice"
+        else Event.objects.filter(
+            application_id=application.pk, type=EventType.START_CONSULTATION
+        ).aggregate(last=Max("date"))["last"]
+    )
+    assert sent_on is not None
+    _check_delivery_date(delivered_on, sent_on)
+    cal = calendar_module.current_calendar()
+    if document == "fee_notice":
+        changes = {field: delivered_on, "fee_payment_due_on": fee_payment_due(cal, delivered_on)}
+    else:
+        changes = {
+            field: delivered_on,
+            "consultation_reply_due_on": third_party_reply_due(cal, delivered_on),
+        }
+    with transaction.atomic():
+        swapped = Application.objects.filter(
+            pk=application.pk, status=status, **{f"{field}__isnull": True}
+        ).update(**changes)
+        if not swapped:
+            raise WorkflowConflict(_("申请的状态已被他人更新，请刷新后重试。"))
+        Event.objects.create(
+            application=application,
+            type=EventType.RECORD_DELIVERY,
+            date=delivered_on,
+            data={"document": document, "delivered_on": delivered_on.isoformat()},
+            actor=_user(actor),
+        )
+        application.refresh_from_db()
+        _store_deadline(application)
+    return application
 
 
 def application_withdraw(
@@ -1241,6 +1664,10 @@ ACTION_SERVICES: dict[str, Callable[..., Application]] = {
     EventType.ISSUE_FEE_NOTICE: application_issue_fee_notice,
     EventType.CONFIRM_FEE_PAID: application_confirm_fee_paid,
     EventType.LAPSE_FEE: application_lapse_fee,
+    EventType.REQUEST_REASONS: application_request_reasons,
+    EventType.RECEIVE_REASONS: application_receive_reasons,
+    EventType.LAPSE_REASONS: application_lapse_reasons,
+    EventType.SET_DELAYED_DUE: application_set_delayed_due,
     EventType.ANSWER: application_answer,
     EventType.WITHDRAW: application_withdraw,
 }

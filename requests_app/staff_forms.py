@@ -47,6 +47,10 @@ PARTIAL_CODE_MIN = 4
 
 OPEN = ""
 ALL = "all"
+# A fee notice or a consultation request still running whose delivery date is unknown.
+DELIVERY_UNKNOWN = Q(status=Status.AWAITING_FEE, fee_delivered_on__isnull=True) | Q(
+    status=Status.CONSULTING, consultation_delivered_on__isnull=True
+)
 
 
 def _today() -> dt.date:
@@ -96,6 +100,13 @@ class QueueFilterForm(forms.Form):
         help_text=_("%(days)d个工作日内到期。") % {"days": DUE_SOON_WORKDAYS},
     )
     mine = forms.BooleanField(label=_("仅看分派给我的"), required=False)
+    delivery_unknown = forms.BooleanField(
+        label=_("仅看送达日期未登记的"),
+        required=False,
+        help_text=_(
+            "收费通知或征求意见书的送达日期未登记：缴费期限暂定，征求意见的15个工作日无从计算。"
+        ),
+    )
 
     def __init__(self, *args: Any, organ_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,6 +154,8 @@ class QueueFilterForm(forms.Form):
             )
         if data.get("mine"):
             applications = applications.filter(assigned_to=user)
+        if data.get("delivery_unknown"):
+            applications = applications.filter(DELIVERY_UNKNOWN)
         if after := data.get("received_after"):
             applications = applications.filter(first_received_on__gte=after)
         if before := data.get("received_before"):
@@ -281,9 +294,28 @@ class StartConsultationForm(ActionForm):
         % {"days": THIRD_PARTY_REPLY_PERIOD},
         error_messages={"required": _("请填写征求意见的第三方或者机关。")},
     )
+    delivered_on = forms.DateField(
+        label=_("对方收到征求意见书的日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "对方的15个工作日自其收到之日起算；暂不知道的可留空，收到送达回执后再登记。"
+            "答复期限届满仍未答复的，不再等待，答复期限自动恢复计算（条例第三十二条、第三十四条）。"
+        ),
+        error_messages={"invalid": _("请输入有效的日期。")},
+    )
+    electronic = forms.BooleanField(
+        label=_("以电子方式发出（留空送达日期时，以发出当日为送达日期）"), required=False
+    )
 
     def service_params(self) -> dict[str, Any]:
-        return {**super().service_params(), "party": self.cleaned_data["party"]}
+        data = self.cleaned_data
+        return {
+            **super().service_params(),
+            "party": data["party"],
+            "delivered_on": data.get("delivered_on"),
+            "electronic": bool(data.get("electronic")),
+        }
 
 
 class EndConsultationForm(ActionForm):
@@ -389,6 +421,30 @@ class IssueFeeNoticeForm(ActionForm):
         help_text=_("留空则按标准计算。"),
         error_messages={"invalid": _("金额格式不正确。")},
     )
+    pieces = forms.IntegerField(
+        label=_("按件计收：本申请按一事一申请拆分的件数"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=_(
+            "留空为1件；多件依次占用申请人本月累计的连续序号（国办函〔2020〕109号第四条）。"
+        ),
+        error_messages={
+            "invalid": _("请填写整数。"),
+            "min_value": _("件数应为1至1000的整数。"),
+            "max_value": _("件数应为1至1000的整数。"),
+        },
+    )
+    delivered_on = forms.DateField(
+        label=_("申请人收到收费通知的日期"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "缴费期限自申请人收到通知次日起算。以电子邮件或网上方式送达的，留空即为通知当日；"
+            "邮寄的可留空，收到回执后再登记，期间缴费期限为暂定。"
+        ),
+        error_messages={"invalid": _("请输入有效的日期。")},
+    )
 
     def service_params(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -397,6 +453,8 @@ class IssueFeeNoticeForm(ActionForm):
             "basis": data["basis"],
             "quantity": data.get("quantity"),
             "amount": data.get("amount"),
+            "pieces": data.get("pieces"),
+            "delivered_on": data.get("delivered_on"),
         }
 
 
@@ -524,6 +582,94 @@ def find_published_items(text: str, *, limit: int) -> list[Item]:
     return list(published.filter(title__icontains=text).order_by("-published_on", "-id")[:limit])
 
 
+class RequestReasonsForm(ActionForm):
+    """条例第三十五条: 数量、频次明显超过合理范围 — ask the applicant for reasons."""
+
+    action = EventType.REQUEST_REASONS
+    date_label = _("要求说明理由的日期")
+    note_label = _("要求说明的事项")
+    note_help = _(
+        "申请公开政府信息的数量、频次明显超过合理范围的，可以要求申请人说明理由"
+        "（条例第三十五条）；本内容将告知申请人。说明理由期间不计入答复期限。"
+    )
+    note_required = True
+    submit_label = _("要求说明理由")
+
+    reasons_due_on = forms.DateField(
+        label=_("说明理由的期限"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("留空则为提出要求之日起15个工作日；期限届满后答复期限自动恢复计算。"),
+        error_messages={"invalid": _("请输入有效的日期。")},
+    )
+
+    def service_params(self) -> dict[str, Any]:
+        return {
+            **super().service_params(),
+            "reasons_due_on": self.cleaned_data.get("reasons_due_on"),
+        }
+
+
+class ReceiveReasonsForm(ActionForm):
+    action = EventType.RECEIVE_REASONS
+    date_label = _("收到理由说明的日期")
+    note_label = _("申请人说明的理由（摘要）")
+    note_help = _(
+        "理由不合理的，以“无正当理由大量反复申请”答复不予处理；理由合理但无法按期答复的，"
+        "确定延迟答复期限（条例第三十五条）。"
+    )
+    submit_label = _("登记收到理由说明")
+
+
+class LapseReasonsForm(ActionForm):
+    action = EventType.LAPSE_REASONS
+    submit_label = _("按逾期未说明理由不予处理")
+    note_help = _("说明理由的期限届满后方可办理，办理结果为“无正当理由大量反复申请”。")
+
+
+class SetDelayedDueForm(ActionForm):
+    """条例第三十五条: a reasonable later answer date, told to the applicant."""
+
+    action = EventType.SET_DELAYED_DUE
+    date_label = _("决定日期")
+    submit_label = _("确定延迟答复期限")
+
+    due_on = forms.DateField(
+        label=_("延迟答复的期限"),
+        widget=DateInput(),
+        help_text=_("应晚于现行答复期限，且为工作日；将告知申请人（条例第三十五条）。"),
+        error_messages={
+            "required": _("请填写延迟答复的期限。"),
+            "invalid": _("请输入有效的日期。"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("无法在法定期限内答复的理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写无法在法定期限内答复的理由。")},
+    )
+
+    def service_params(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {**super().service_params(), "due_on": data["due_on"], "reason": data["reason"]}
+
+
+class RecordDeliveryForm(forms.Form):
+    """The day a fee notice or a consultation request reached its addressee."""
+
+    delivered_on = forms.DateField(
+        label=_("送达日期"),
+        widget=DateInput(),
+        error_messages={"required": _("请填写送达日期。"), "invalid": _("请输入有效的日期。")},
+    )
+
+    def __init__(self, *args: Any, document: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"delivery-{document}")
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+
 class WithdrawForm(ActionForm):
     action = EventType.WITHDRAW
     date_label = _("申请人撤回申请的日期")
@@ -542,6 +688,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         IssueFeeNoticeForm,
         ConfirmFeePaidForm,
         LapseFeeForm,
+        RequestReasonsForm,
+        ReceiveReasonsForm,
+        LapseReasonsForm,
+        SetDelayedDueForm,
         AnswerForm,
         WithdrawForm,
     )
@@ -682,6 +832,13 @@ class RegisterForm(ApplicationForm):
             "invalid": _("请输入有效的日期。"),
         },
     )
+    confirm_published_year = forms.BooleanField(
+        label=_("确认登记到年度报告已发布的年份"),
+        required=False,
+        help_text=_(
+            "收到日期所在年度的政府信息公开工作年度报告已发布时须勾选；登记后该报告需要更正。"
+        ),
+    )
 
     def __init__(self, *args: Any, organ_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -700,7 +857,7 @@ class RegisterForm(ApplicationForm):
         self.fields["organ"].help_text = ""
         self.fields["email"].help_text = _("填写后，受理和答复情况会发送到该邮箱。")
         self.fields["received_on"].initial = _today()
-        self.order_fields(["organ", "channel", "received_on"])
+        self.order_fields(["organ", "channel", "received_on", "confirm_published_year"])
 
 
 # --- The working-day calendar ---------------------------------------------------------------

@@ -18,6 +18,11 @@ urlpatterns = [
         name="application_act",
     ),
     path(
+        "applications/<int:pk>/delivery/<str:document>/",
+        staff_views.application_delivery,
+        name="application_delivery",
+    ),
+    path(
         "applications/<int:pk>/assign/",
         staff_views.application_assign,
         name="application_assign",

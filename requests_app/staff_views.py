@@ -68,6 +68,7 @@ from requests_app.staff_forms import (
     AssignForm,
     CalendarOverrideForm,
     QueueFilterForm,
+    RecordDeliveryForm,
     RegisterForm,
     action_form,
 )
@@ -137,6 +138,9 @@ QUEUE_FIELDS = (
     "status",
     "due_on",
     "due_covered",
+    "fee_delivered_on",
+    "consultation_delivered_on",
+    "consultation_reply_due_on",
     "assigned_to__username",
     "assigned_to__first_name",
     "assigned_to__last_name",
@@ -335,6 +339,7 @@ def _detail_context(
     assign_form: AssignForm | None = None,
     appeal_form: AppealForm | None = None,
     appeal_edit: tuple[int, AppealResultForm] | None = None,
+    delivery_form: RecordDeliveryForm | None = None,
 ) -> dict[str, Any]:
     user = request.user
     today = services.local_today()
@@ -348,7 +353,8 @@ def _detail_context(
             (u.get_username(), user_label(u))
             for u in _organ_staff(application.organ_id, (StaffRole.APPROVER,))
         ]
-        for transition in allowed_actions(application.status):
+        steps = {event.type for event in application.events.all()}
+        for transition in allowed_actions(application.status, steps):
             if failed is not None and failed.action == transition.action:
                 panels.append(ActionPanel(transition.action, transition.label, failed, True))
             else:
@@ -397,8 +403,12 @@ def _detail_context(
         }
         for mail in application.mails.all()
     ]
+    # The document whose delivery date is still unknown (fee notice or consultation request).
+    document = pending_delivery(application)
+    if acting and document and delivery_form is None:
+        delivery_form = RecordDeliveryForm(document=document)
     summary_form = failed or (appeal_edit[1] if appeal_edit and appeal_edit[1].errors else None)
-    for candidate in (assign_form, appeal_form):
+    for candidate in (assign_form, appeal_form, delivery_form):
         if summary_form is None and candidate is not None and candidate.errors:
             summary_form = candidate
     return staff_context(
@@ -419,6 +429,12 @@ def _detail_context(
         attachments=list(application.attachments.all()),
         has_letter=_has_letter(application),
         is_open=application.status in OPEN_STATUSES,
+        delivery_form=delivery_form if acting and document else None,
+        consultation_overdue=(
+            application.status == Status.CONSULTING
+            and application.consultation_reply_due_on is not None
+            and today > application.consultation_reply_due_on
+        ),
         **_deadline_facts(application, today, cal),
     )
 
@@ -471,6 +487,42 @@ def application_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             return redirect("staff_requests:application", pk=pk)
     return _rerender(request, pk, failed=form)
+
+
+def pending_delivery(application: Application) -> str:
+    """The running document whose delivery date is unknown: "fee_notice", "consultation" or ""."""
+    if application.status == Status.AWAITING_FEE and application.fee_delivered_on is None:
+        return "fee_notice"
+    if application.status == Status.CONSULTING and application.consultation_delivered_on is None:
+        return "consultation"
+    return ""
+
+
+@staff_required()
+@require_POST
+def application_delivery(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+    """Record the day a fee notice or a consultation request reached its addressee."""
+    if document not in services.DELIVERY_DOCUMENTS:
+        raise Http404
+    application = _visible(request, pk)
+    _require_actor(request, application)
+    form = RecordDeliveryForm(request.POST, document=document)
+    if form.is_valid():
+        try:
+            services.application_record_delivery(
+                actor=request.user,
+                application=application,
+                document=document,
+                delivered_on=form.cleaned_data["delivered_on"],
+            )
+        except services.WorkflowConflict as error:
+            return _conflict(request, pk, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已登记送达日期。"))
+            return redirect("staff_requests:application", pk=pk)
+    return _rerender(request, pk, delivery_form=form)
 
 
 def _not_allowed(label: Any, status: str) -> str:
@@ -642,6 +694,7 @@ def application_register(request: HttpRequest) -> HttpResponse:
                     attachments=form.cleaned_data.get("attachments") or [],
                     channel=form.cleaned_data["channel"],
                     received_on=form.cleaned_data["received_on"],
+                    confirm_published_year=bool(form.cleaned_data.get("confirm_published_year")),
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
@@ -698,7 +751,9 @@ def _calendar_context(
         return {
             "date": d,
             "weekday": WEEKDAYS[d.weekday()],
-            "source": "override" if override else "bundled",
+            "source": "override"
+            if override
+            else ("provisional" if d in cal.provisional else "bundled"),
             "note": override.note if override else "",
         }
 

@@ -73,6 +73,12 @@ def public_note(event: Event) -> str:
         case EventType.LAPSE_CORRECTION:
             return _("申请人逾期未补正，视为放弃申请，不再处理（条例第三十条）。")
         case EventType.START_CONSULTATION:
+            if data.get("reply_due_on"):
+                return _(
+                    "征求第三方或其他机关意见，所需时间不计入答复期限（条例第三十三条第三款）；"
+                    "对方应于%(due)s前答复，逾期未答复的不再等待，答复期限自动恢复计算"
+                    "（条例第三十二条、第三十四条）。"
+                ) % {"due": _date(data.get("reply_due_on"))}
             return _("征求第三方或其他机关意见，所需时间不计入答复期限（条例第三十三条第三款）。")
         case EventType.END_CONSULTATION:
             return _("征求意见结束，继续计算答复期限。")
@@ -81,9 +87,36 @@ def public_note(event: Event) -> str:
                 "days": data.get("workdays", "")
             }
         case EventType.ISSUE_FEE_NOTICE:
+            if not data.get("delivered_on"):
+                return _(
+                    "已发出收费通知。缴费期限为收到通知次日起20个工作日，待确认送达日期后确定"
+                    "（暂按通知日期计算至%(due)s）。"
+                ) % {"due": _date(data.get("payment_due_on"))}
             return _("已发出收费通知，缴费期限至%(due)s。") % {
                 "due": _date(data.get("payment_due_on"))
             }
+        case EventType.RECORD_DELIVERY:
+            if data.get("document") == "fee_notice":
+                return _("收费通知已于%(day)s送达，缴费期限自次日起20个工作日。") % {
+                    "day": _date(data.get("delivered_on"))
+                }
+            return _("征求意见书已于%(day)s送达对方，对方自次日起15个工作日内答复。") % {
+                "day": _date(data.get("delivered_on"))
+            }
+        case EventType.REQUEST_REASONS:
+            return _(
+                "申请的数量、频次明显超过合理范围，已要求申请人于%(due)s前说明理由；"
+                "说明理由期间不计入答复期限（条例第三十五条）。"
+            ) % {"due": _date(data.get("reasons_due_on"))}
+        case EventType.RECEIVE_REASONS:
+            return _("已收到申请人的理由说明，继续计算答复期限（条例第三十五条）。")
+        case EventType.LAPSE_REASONS:
+            return _("申请人逾期未说明理由，不予处理（条例第三十五条）。")
+        case EventType.SET_DELAYED_DUE:
+            return _(
+                "申请人说明的理由合理，但无法在法定期限内答复，确定延迟答复期限至%(due)s"
+                "（条例第三十五条）。"
+            ) % {"due": _date(data.get("due_on"))}
         case EventType.CONFIRM_FEE_PAID:
             return _("已确认缴费，继续办理。")
         case EventType.LAPSE_FEE:

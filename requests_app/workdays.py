@@ -42,6 +42,9 @@ class WorkCalendar:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     covered_years: frozenset[int] = frozenset()
+    # The holidays that are only estimated from the statute for a year without an official
+    # notice (`provisional_holidays`); a subset of `holidays`, shown as provisional.
+    provisional: frozenset[date] = frozenset()
     # Sorted copies for counting by bisection; derived, so left out of eq/repr.
     _sorted_holidays: tuple[date, ...] = field(init=False, repr=False, compare=False)
     _sorted_workdays: tuple[date, ...] = field(init=False, repr=False, compare=False)
@@ -53,6 +56,8 @@ class WorkCalendar:
         on_weekday = sorted(d for d in self.workdays if not is_weekend(d))
         if on_weekday:
             raise ValueError(f"adjusted workdays must fall on weekends: {on_weekday[:3]}")
+        if not self.provisional <= self.holidays:
+            raise ValueError("provisional holidays must be holidays")
         object.__setattr__(self, "_sorted_holidays", tuple(sorted(self.holidays)))
         object.__setattr__(self, "_sorted_workdays", tuple(sorted(self.workdays)))
 
@@ -87,6 +92,8 @@ class WorkdayCount:
     covered: bool
     skipped_holidays: tuple[date, ...] = ()
     counted_adjusted_workdays: tuple[date, ...] = ()
+    # Those of `skipped_holidays` that are estimated (`WorkCalendar.provisional`).
+    provisional_holidays: tuple[date, ...] = ()
 
 
 def add_workdays(cal: WorkCalendar, start: date, n: int) -> WorkdayCount:
@@ -118,6 +125,7 @@ def add_workdays(cal: WorkCalendar, start: date, n: int) -> WorkdayCount:
         covered=cal.covers_range(start + ONE_DAY, d),
         skipped_holidays=tuple(skipped),
         counted_adjusted_workdays=tuple(adjusted),
+        provisional_holidays=tuple(d for d in skipped if d in cal.provisional),
     )
 
 
@@ -176,12 +184,20 @@ def merge(
     (weekday, True) or (weekend, False) merely removes a bundled exception. When the same day
     appears more than once, the last override wins. A year becomes covered only when it is
     marked complete (api.md "Working-day calendar"), never by a single override.
+
+    The official notice replaces the provisional estimate: a completed year loses its
+    provisional holidays (only its overrides count), and an override of a single day replaces
+    the estimate for that day (domain.md "Clock edges").
     """
-    holidays = set(bundled.holidays)
+    completed = frozenset(completed_years)
+    dropped = {d for d in bundled.provisional if d.year in completed}
+    holidays = set(bundled.holidays) - dropped
     workdays = set(bundled.workdays)
+    provisional = set(bundled.provisional) - dropped
     for day, is_workday in overrides:
         holidays.discard(day)
         workdays.discard(day)
+        provisional.discard(day)
         if is_weekend(day) and is_workday:
             workdays.add(day)
         elif not is_weekend(day) and not is_workday:
@@ -189,5 +205,38 @@ def merge(
     return WorkCalendar(
         holidays=frozenset(holidays),
         workdays=frozenset(workdays),
-        covered_years=bundled.covered_years | frozenset(completed_years),
+        covered_years=bundled.covered_years | completed,
+        provisional=frozenset(provisional),
     )
+
+
+def provisional_holidays(
+    year: int,
+    *,
+    spring_festival: date,
+    qingming: date,
+    dragon_boat: date,
+    mid_autumn: date,
+) -> frozenset[date]:
+    """The statutory holidays of `year` on weekdays, for a year without an official notice.
+
+    《全国年节及纪念日放假办法》(2024年修订) 第二条 lists the days off; the lunar dates and the
+    清明 solar term are arguments (computed by `calendar_data`, never typed in). Nothing else is
+    guessed: no 调休上班日 and no 补假 (第六条 leaves the day to the State Council's notice), so
+    the estimate can only make a period shorter than the official one, never longer.
+    """
+    days = {
+        date(year, 1, 1),  # 第二条第一项 元旦，放假1天（1月1日）
+        # 第二条第二项 春节，放假4天（农历除夕、正月初一至初三）
+        *(spring_festival + timedelta(days=k) for k in (-1, 0, 1, 2)),
+        qingming,  # 第二条第三项 清明节，放假1天（农历清明当日）
+        date(year, 5, 1),  # 第二条第四项 劳动节，放假2天（5月1日、2日）
+        date(year, 5, 2),
+        dragon_boat,  # 第二条第五项 端午节，放假1天（农历端午当日）
+        mid_autumn,  # 第二条第六项 中秋节，放假1天（农历中秋当日）
+        # 第二条第七项 国庆节，放假3天（10月1日至3日）
+        date(year, 10, 1),
+        date(year, 10, 2),
+        date(year, 10, 3),
+    }
+    return frozenset(d for d in days if not is_weekend(d))

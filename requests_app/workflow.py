@@ -5,6 +5,7 @@ One table read by the services, the staff pages, the API and the tests (style.md
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ class Transition:
     target: str
     # The outcome the action itself records (closing actions other than ``answer``).
     outcome: str = ""
+    # A step that must have happened before the action is offered (its service refuses it
+    # otherwise, with the article that requires it).
+    requires: str = ""
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -80,6 +84,35 @@ TRANSITIONS: dict[str, Transition] = {
             Status.CLOSED,
             Outcome.OTHER_FEE_UNPAID,
         ),
+        # 条例第三十五条: 数量、频次明显超过合理范围 — ask for reasons (a pause); no reasons in
+        # time or unreasonable ones → 不予处理 (rejected_mass); reasonable ones but too much to
+        # answer in time → a delayed answer date.
+        Transition(
+            EventType.REQUEST_REASONS,
+            _("要求申请人说明理由"),
+            (Status.RECEIVED,),
+            Status.AWAITING_REASONS,
+        ),
+        Transition(
+            EventType.RECEIVE_REASONS,
+            _("收到申请人的理由说明"),
+            (Status.AWAITING_REASONS,),
+            Status.RECEIVED,
+        ),
+        Transition(
+            EventType.LAPSE_REASONS,
+            _("逾期未说明理由，不予处理"),
+            (Status.AWAITING_REASONS,),
+            Status.CLOSED,
+            Outcome.REJECTED_MASS,
+        ),
+        Transition(
+            EventType.SET_DELAYED_DUE,
+            _("确定延迟答复期限"),
+            (Status.RECEIVED,),
+            Status.RECEIVED,
+            requires=EventType.RECEIVE_REASONS,
+        ),
         # 条例第三十六至三十九条
         Transition(EventType.ANSWER, _("作出答复"), (Status.RECEIVED,), Status.ANSWERED),
         Transition(
@@ -95,9 +128,15 @@ TRANSITIONS: dict[str, Transition] = {
 ACTIONS = tuple(TRANSITIONS)
 
 
-def allowed_actions(status: str) -> list[Transition]:
-    """The actions the workflow offers in ``status``, in table order."""
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+def allowed_actions(status: str, steps: Iterable[str] | None = None) -> list[Transition]:
+    """The actions the workflow offers in ``status``, in table order; given the types of the
+    steps already taken, only those whose ``requires`` happened."""
+    done = None if steps is None else set(steps)
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if status in t.sources and (done is None or not t.requires or t.requires in done)
+    ]
 
 
 def can_apply(action: str, status: str) -> bool:

@@ -77,6 +77,7 @@ def make_application(organ: Organ, **overrides: Any) -> Application:
     channel = overrides.pop("channel", None)
     now = overrides.pop("now", None)
     attachments = overrides.pop("attachments", ())
+    confirm = overrides.pop("confirm_published_year", False)
     if received_on is not None:
         actor = actor or registrar()
         channel = channel or "in_person"
@@ -88,4 +89,5 @@ def make_application(organ: Organ, **overrides: Any) -> Application:
         channel=channel,
         received_on=received_on,
         now=now,
+        confirm_published_year=confirm,
     )

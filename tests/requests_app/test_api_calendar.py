@@ -57,9 +57,10 @@ class TestAddWorkdays:
         assert response.json()["covered"] is True
 
     def test_count_into_an_uncovered_year_is_flagged(self, api):
-        # No 2027 schedule yet: weekends only, so 2027-01-01 counts as a working day.
+        # No 2027 schedule yet: weekends and the statutory holidays, 2027-01-01 provisional.
         data = api.get(ADD, {"start": "2026-12-10", "days": 20}).json()
-        assert data == {**data, "date": "2027-01-07", "covered": False}
+        assert data == {**data, "date": "2027-01-08", "covered": False}
+        assert data["provisional_holidays"] == ["2027-01-01"]
 
     @pytest.mark.parametrize(
         "params",
@@ -95,9 +96,23 @@ class TestYear:
         ]
         assert {h["source"] for h in data["holidays"]} == {"bundled"}
 
-    def test_year_without_schedule_is_not_covered(self, api):
+    def test_year_without_schedule_is_not_covered_and_shows_provisional_holidays(self, api):
         data = api.get("/api/v1/calendar/2027/").json()
-        assert data == {**data, "year": 2027, "covered": False, "holidays": [], "workdays": []}
+        assert data == {**data, "year": 2027, "covered": False, "workdays": []}
+        # 《全国年节及纪念日放假办法》第二条 on weekdays: 元旦, 除夕 and 初三 (初一、初二 fall on
+        # the weekend), 清明, 劳动节 (5-1 is a Saturday), 端午, 中秋, 国庆 (10-2/3 weekend).
+        assert data["holidays"] == [
+            {"date": day, "source": "provisional"}
+            for day in (
+                "2027-01-01",
+                "2027-02-05",
+                "2027-02-08",
+                "2027-04-05",
+                "2027-06-09",
+                "2027-09-15",
+                "2027-10-01",
+            )
+        ]
 
 
 class TestOverrides:
@@ -114,7 +129,7 @@ class TestOverrides:
         assert response.status_code == 201
         assert response.json() == {"date": "2027-01-01", "is_workday": False, "note": "元旦"}
         data = api.get("/api/v1/calendar/2027/").json()
-        assert data["holidays"] == [{"date": "2027-01-01", "source": "override"}]
+        assert data["holidays"][0] == {"date": "2027-01-01", "source": "override"}
         assert data["covered"] is False  # a single override does not cover a year
         data = api.get(ADD, {"start": "2026-12-10", "days": 20}).json()
         assert (data["date"], data["covered"]) == ("2027-01-08", False)
@@ -122,6 +137,8 @@ class TestOverrides:
         response = api.post("/api/v1/calendar/2027/complete/", {}, format="json")
         assert response.status_code == 200
         assert response.json()["covered"] is True
+        # The official notice replaces the estimate: only the entered days remain.
+        assert response.json()["holidays"] == [{"date": "2027-01-01", "source": "override"}]
         data = api.get(ADD, {"start": "2026-12-10", "days": 20}).json()
         assert (data["date"], data["covered"]) == ("2027-01-08", True)
 
@@ -168,7 +185,7 @@ class TestOverrides:
             OVERRIDES, {"date": "2027-01-04", "is_workday": True, "note": "撤销"}, format="json"
         )
         data = api.get("/api/v1/calendar/2027/").json()
-        assert data["holidays"] == []
+        assert "2027-01-04" not in {h["date"] for h in data["holidays"]}
         assert data["overrides"] == [
             {"date": "2027-01-04", "is_workday": True, "weekend": False, "note": "撤销"}
         ]

@@ -58,7 +58,12 @@ SETUP = {
     "awaiting_fee": [("issue-fee-notice", {"basis": "per_page", "quantity": 150})],
     "answered": [("answer", {"outcome": "disclosed", "reply": "予以公开。"})],
     "closed": [("withdraw", {})],
+    # 条例第三十五条
+    "awaiting_reasons": [("request-reasons", {"note": "请说明理由"})],
+    "reasons_given": [("request-reasons", {"note": "请说明理由"}), ("receive-reasons", {})],
 }
+# Setups that end in another status than their name.
+SETUP_STATUS = {"reasons_given": "received"}
 
 
 def in_state(organ, handler, state: str) -> Application:
@@ -67,7 +72,7 @@ def in_state(organ, handler, state: str) -> Application:
         app = services.perform_action(
             action, actor=handler, application=app, date=D(2026, 10, 9), **params
         )
-    assert app.status == state
+    assert app.status == SETUP_STATUS.get(state, state)
     return app
 
 
@@ -92,7 +97,18 @@ HAPPY = [
         {"outcome": "withheld_process", "reply": "属于过程性信息。"},
         "answered",
     ),
+    ("request-reasons", "received", {}, "awaiting_reasons"),
+    ("receive-reasons", "awaiting_reasons", {"date": "2026-10-15"}, "received"),
+    # Reasons due 15 working days after 10-09 (Sat 10-10 counts): 2026-10-29.
+    ("lapse-reasons", "awaiting_reasons", {"date": "2026-10-30"}, "closed"),
+    (
+        "set-delayed-due",
+        "reasons_given",
+        {"due_on": "2026-12-15", "reason": "涉及档案逾千卷"},
+        "received",
+    ),
     ("withdraw", "received", {}, "closed"),
+    ("withdraw", "awaiting_reasons", {}, "closed"),
     ("withdraw", "awaiting_correction", {}, "closed"),
     ("withdraw", "consulting", {}, "closed"),
     ("withdraw", "awaiting_fee", {}, "closed"),
@@ -124,6 +140,7 @@ WRONG = [
         "awaiting_correction",
         "consulting",
         "awaiting_fee",
+        "awaiting_reasons",
         "answered",
         "closed",
     )
@@ -212,7 +229,12 @@ class TestDeadlines:
         body = {"date": "2026-10-23", "workdays": 5, "reason": "迟到", "approved_by": "王主任"}
         response = client.post(url(app, "extend"), body, format="json")
         assert response.status_code == 400
-        assert response.json() == {"date": ["答复期限已届满，不能再延长"]}
+        assert response.json() == {
+            "date": [
+                "答复期限已于2026年10月22日届满，不能再“延长答复期限”：期限届满后不得中止、"
+                "重新计算或延长答复期限（条例第三十三条）。"
+            ]
+        }
 
     def test_extension_approved_by_a_non_approver_user_is_a_400(self, client, organ, handler):
         app = make_application(organ, received_on=D(2026, 9, 18))
@@ -237,10 +259,14 @@ class TestDeadlines:
             "basis": "per_page",
             "basis_display": "按量计收",
             "quantity": 150,
+            "pieces": 1,
             "amount": "1700.00",
             "notice_on": "2026-09-21",
+            # Sent by e-mail: delivered the same day (api.md "Additions").
+            "delivered_on": "2026-09-21",
             # 20 working days after 09-21, 中秋 and 国庆 skipped, Sat 10-10 counted.
             "payment_due_on": "2026-10-26",
+            "payment_due_provisional": False,
             "paid_on": None,
         }
         data = client.post(

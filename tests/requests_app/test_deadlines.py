@@ -33,7 +33,7 @@ from requests_app.workdays import merge
 D = date
 CAL = bundled_calendar()
 
-LAPSED = "答复期限已届满，不能再延长"
+LAPSED = "答复期限已届满，不能再延长（条例第三十三条第二款：延长须在原期限内决定）"
 TOO_LONG = "延长期限合计不得超过20个工作日（条例第三十三条第二款）"
 
 
@@ -171,13 +171,17 @@ def test_extension_outside_zero_to_twenty_cannot_be_computed(extension):
         due(D(2026, 9, 24), extension=extension)
 
 
-def test_deadline_into_uncovered_2027_is_computed_and_flagged():
+def test_deadline_into_uncovered_2027_is_computed_provisionally_and_flagged():
+    # 2027-01-01 (元旦) is a provisional holiday: 25 working days after 2026-12-10 skip it.
     derivation = due(D(2026, 12, 10), extension=5, today=D(2026, 12, 11))
-    assert derivation.due_on == D(2027, 1, 14)
+    assert derivation.due_on == D(2027, 1, 15)
     assert derivation.covered is False
     assert derivation.uncovered_years == (2027,)
-    assert derivation.as_dict()["steps"][-1] == (
-        "注意：2027年的节假日安排尚未录入，该年份仅按周末计算，期限可能变动"
+    assert derivation.provisional_holidays == (D(2027, 1, 1),)
+    steps = derivation.as_dict()["steps"]
+    assert any("2027年1月1日为暂定节假日" in step for step in steps)
+    assert steps[-1] == (
+        "注意：2027年的节假日安排尚未公布，暂按法定节日和周末推算，官方安排公布后期限可能变动"
     )
 
 
@@ -218,6 +222,8 @@ def test_derivation_as_dict_is_json_with_iso_dates():
             "ongoing": False,
             "workdays": 3,
             "covered": True,
+            "limit": None,
+            "capped": False,
         }
     ]
     assert data["counted_adjusted_workdays"] == ["2026-09-20", "2026-10-10"]

@@ -327,14 +327,24 @@ class TestConsultationPause:
         assert [p.kind for p in derivation.pauses] == ["consultation"]
 
     def test_running_consultation_shows_the_date_as_if_it_ended_today(self, app, handler):
-        app = act("start-consultation", app, handler, date=D(2026, 9, 21), party="市规划局")
+        app = act(
+            "start-consultation",
+            app,
+            handler,
+            date=D(2026, 9, 21),
+            party="市规划局",
+            electronic=True,
+        )
         assert app.status == Status.CONSULTING
         live = services.deadline_of(app, today=D(2026, 9, 30))
         assert (live.paused_workdays, live.due_on) == (6, D(2026, 10, 30))
         assert live.pauses[0].ongoing is True
         event = app.events.get(type="start-consultation")
-        # 条例第三十二条: the third party replies within 15 working days.
+        # 条例第三十二条: the third party replies within 15 working days of receiving the
+        # request; sent electronically, it was received the same day.
+        assert event.data["delivered_on"] == "2026-09-21"
         assert event.data["reply_due_on"] == "2026-10-19"
+        assert app.consultation_reply_due_on == D(2026, 10, 19)
 
     def test_consultation_needs_a_party(self, app, handler):
         with pytest.raises(ValidationError) as exc:
@@ -456,7 +466,10 @@ class TestExtension:
                 reason="迟到",
                 approved_by="chief",
             )
-        assert errors_of(exc)["date"] == ["答复期限已届满，不能再延长"]
+        assert errors_of(exc)["date"] == [
+            "答复期限已于2026年10月22日届满，不能再“延长答复期限”：期限届满后不得中止、"
+            "重新计算或延长答复期限（条例第三十三条）。"
+        ]
 
     def test_extension_decided_on_the_last_day_is_allowed(self, app, approver):
         app = act(
@@ -695,8 +708,8 @@ class TestTransitionsAndDates:
         assert "date" in errors_of(exc)
 
     def test_date_defaults_to_today_in_beijing(self, app, handler):
-        app = act("start-consultation", app, handler, party="某公司")
-        assert app.events.get(type="start-consultation").date == D(2026, 11, 26)
+        app = act("withdraw", app, handler)
+        assert app.events.get(type="withdraw").date == D(2026, 11, 26)
 
     def test_assign_to_a_handler_of_the_organ_only(self, app, organ, handler):
         outsider = make_staff(make_organ("他局"), ["handler"])

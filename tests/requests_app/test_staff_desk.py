@@ -361,6 +361,7 @@ class TestDetail:
                     "start-consultation",
                     "extend",
                     "issue-fee-notice",
+                    "request-reasons",
                     "answer",
                     "withdraw",
                 },
@@ -448,7 +449,8 @@ class TestWorkflowThroughThePages:
         )
         html = client.get(url(app)).content.decode()
         # The clock restarted on the day the correction arrived (条例第三十条).
-        assert "收到申请：2026年11月10日" in html
+        assert "收到补正申请：2026年11月10日" in html
+        assert "原收到申请：2026年11月2日" in html
         assert "答复期限届满日：2026年12月8日" in html
 
         response = post_action(

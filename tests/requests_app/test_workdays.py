@@ -173,9 +173,12 @@ def test_is_workday(cal, day, expected):
     assert cal.is_workday(day) is expected
 
 
-def test_uncovered_year_falls_back_to_weekends_only():
-    assert BUNDLED.is_workday(D(2027, 1, 1)) is True  # Fri; 元旦 unknown without the notice
+def test_uncovered_year_falls_back_to_statutory_holidays_and_weekends():
+    # 《全国年节及纪念日放假办法》第二条: 元旦 is a day off even before the 2027 notice.
+    assert BUNDLED.is_workday(D(2027, 1, 1)) is False
+    assert D(2027, 1, 1) in BUNDLED.provisional
     assert BUNDLED.is_workday(D(2027, 1, 2)) is False  # Sat
+    assert BUNDLED.is_workday(D(2027, 1, 4)) is True  # Mon; no 补假 guessed
 
 
 @pytest.mark.parametrize(
@@ -270,12 +273,14 @@ def test_add_negative_workdays_is_rejected():
         add_workdays(BUNDLED, D(2026, 1, 5), -1)
 
 
-def test_deadline_running_into_uncovered_2027_is_computed_from_weekends_and_flagged():
-    # regulation.md §6.5: the package raises here; we count weekends only and say so.
+def test_deadline_running_into_uncovered_2027_is_computed_provisionally_and_flagged():
+    # regulation.md §6.5: the package raises here; we count weekends and the statutory
+    # holidays and say so.
     result = add_workdays(BUNDLED, D(2026, 12, 10), 20)
-    assert result.date == D(2027, 1, 7)  # Fri 2027-01-01 counted as a working day
+    assert result.date == D(2027, 1, 8)  # Fri 2027-01-01 (元旦) skipped provisionally
     assert result.covered is False
-    assert result.skipped_holidays == ()
+    assert result.skipped_holidays == (D(2027, 1, 1),)
+    assert result.provisional_holidays == (D(2027, 1, 1),)
 
 
 def test_count_ending_on_the_last_covered_day_is_covered():
@@ -348,7 +353,7 @@ def test_workdays_between_undoes_add_workdays(start, n):
         (D(2026, 2, 13), False, D(2026, 2, 14)),  # strictly after a Friday: the working Saturday
         (D(2026, 3, 4), True, D(2026, 3, 4)),
         (D(2026, 3, 4), False, D(2026, 3, 5)),
-        (D(2026, 12, 31), False, D(2027, 1, 1)),  # uncovered 2027: weekends only
+        (D(2026, 12, 31), False, D(2027, 1, 4)),  # 2027: provisional 元旦, then the weekend
     ],
 )
 def test_next_workday(day, include_same_day, expected):
