@@ -47,6 +47,19 @@ class Organ(models.Model):
     )
     # 国办函〔2020〕109号: whether the fee period pauses the answer clock (default on, domain.md).
     fee_pauses_clock = models.BooleanField(_("缴费期间不计入答复期限"), default=True)
+    # 条例第四十九条: departments publish their annual report by 31 January, a people's
+    # government by 31 March; blank = decided by the organ's level (reports.statutory).
+    report_due = models.CharField(
+        _("年度报告法定公布期限"),
+        max_length=5,
+        blank=True,
+        default="",
+        choices=[
+            ("", _("按层级（本级人民政府3月31日前，部门1月31日前）")),
+            ("jan31", _("每年1月31日前（条例第四十九条第一款）")),
+            ("mar31", _("每年3月31日前（条例第四十九条第二款）")),
+        ],
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -55,6 +68,9 @@ class Organ(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="organ_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(report_due__in=["", "jan31", "mar31"]), name="organ_report_due_valid"
             ),
         ]
 
