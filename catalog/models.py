@@ -459,3 +459,6 @@ class StaffProfile(models.Model):
 
     def role_labels(self) -> list[Any]:
         return [StaffRole(r).label for r in self.roles if r in StaffRole.values]
+
+
+from catalog.import_models import ImportedItem, ItemImport  # noqa: E402, F401 - registers them
