@@ -30,12 +30,13 @@ reports. Six in all; the organ tree itself comes from the cache.
 from __future__ import annotations
 
 import calendar as month_calendar
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
@@ -193,12 +194,17 @@ def supervise(
     histogram: dict[int, dict[int, int]] = {}
     months = [{"month": m, "received": 0, "answered": 0} for m in range(1, 13)]
     if ids:
-        _organ_settings(rows, period)
-        _items(rows, ids, period, calendar)
-        first = _applications(rows, ids, period, today, calendar, months)
-        histogram = _answer_histogram(rows, ids, period, calendar, first)
-        _appeals(rows, ids, period)
-        _reports(rows, ids, period, today)
+        with _analytic_queries():
+            _organ_settings(rows, period)
+            _items(rows, ids, period, calendar)
+            _previous_items(rows, ids, period)
+            first = _applications(rows, ids, period, today, calendar)
+            _previous_received(rows, ids, period)
+            if period.month is None:
+                _by_month(ids, period, months)
+            histogram = _answer_histogram(rows, ids, period, calendar, first)
+            _appeals(rows, ids, period)
+            _reports(rows, ids, period, today)
     total = Row(organ_id=organ.pk, organ="total", organ_name="合计", depth=0)
     for row in rows.values():
         for name in SUM_FIELDS:
@@ -216,6 +222,19 @@ def supervise(
 
 
 # --- Queries ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _analytic_queries() -> Iterator[None]:
+    """On PostgreSQL, without JIT compilation: these GROUP BY queries cost enough for the
+    planner to compile them, which takes longer (0.3–0.8 s measured, bench/supervision.md)
+    than the compiled code saves on a few hundred thousand rows."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def _organ_settings(rows: dict[int, Row], period: Period) -> None:
@@ -253,10 +272,11 @@ def lateness_thresholds(
 
 
 def _values_table(
-    name: str, columns: tuple[str, str], second_type: str, pairs: Iterable[tuple[dt.date, Any]]
+    alias: str, columns: tuple[str, str], second_type: str, pairs: Iterable[tuple[dt.date, Any]]
 ) -> tuple[str, list[Any]]:
-    """A ``WITH name(day, x) AS (VALUES …)`` clause and its parameters, for SQLite and
-    PostgreSQL alike (dates travel as ISO strings, which both compare as dates)."""
+    """``(VALUES …) AS alias(day, x)`` to join with, and its parameters, for SQLite and
+    PostgreSQL alike (dates travel as ISO strings, which both compare as dates). Inline, not a
+    CTE, so that PostgreSQL knows its size and hashes it rather than the table's rows."""
     params: list[Any] = []
     values = []
     for day, value in pairs:
@@ -265,7 +285,11 @@ def _values_table(
     if values and connection.vendor == "postgresql":
         # PostgreSQL types a VALUES list by its first row.
         values[0] = f"(%s::date, %s::{second_type})"
-    return f"{name}({columns[0]}, {columns[1]}) AS (VALUES {', '.join(values)})", params
+    if connection.vendor == "sqlite":
+        # SQLite names VALUES columns column1, column2: a subquery renames them.
+        names = f"column1 AS {columns[0]}, column2 AS {columns[1]}"
+        return f"(SELECT {names} FROM (VALUES {', '.join(values)})) AS {alias}", params  # noqa: S608 - fixed names, placeholders
+    return f"(VALUES {', '.join(values)}) AS {alias}({columns[0]}, {columns[1]})", params
 
 
 def _param(value: Any) -> Any:
@@ -277,40 +301,47 @@ def _in_list(ids: list[int]) -> tuple[str, list[int]]:
 
 
 def _items(rows: dict[int, Row], ids: list[int], period: Period, calendar: WorkCalendar) -> None:
-    """Query 2: items published in the period and those published late, and the previous
-    period's count (year-on-year), per organ."""
-    previous = period.previous()
-    cte, params = _values_table(
-        "threshold_of",
-        ("day", "threshold"),
-        "date",
-        lateness_thresholds(calendar, period.start, period.end),
+    """Items published in the period and those published late, per organ (one pass over the
+    period's items joined with the lateness threshold of their publication day)."""
+    thresholds, params = _values_table(
+        "t", ("day", "threshold"), "date", lateness_thresholds(calendar, period.start, period.end)
     )
     item = Item._meta.db_table
     in_sql, in_params = _in_list(ids)
     sql = f"""
-        WITH {cte}
-        SELECT i.organ_id,
-               SUM(CASE WHEN i.published_on >= %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN i.published_on >= %s AND (CASE WHEN i.changed_on > i.formed_on
-                   THEN i.changed_on ELSE i.formed_on END) < t.threshold THEN 1 ELSE 0 END),
-               SUM(CASE WHEN i.published_on <= %s THEN 1 ELSE 0 END)
-        FROM {item} i LEFT JOIN threshold_of t ON t.day = i.published_on
+        SELECT i.organ_id, COUNT(*),
+               SUM(CASE WHEN (CASE WHEN i.changed_on > i.formed_on THEN i.changed_on
+                   ELSE i.formed_on END) < t.threshold THEN 1 ELSE 0 END)
+        FROM {item} i JOIN {thresholds} ON t.day = i.published_on
         WHERE i.status = %s AND i.organ_id IN ({in_sql})
-          AND ((i.published_on >= %s AND i.published_on <= %s)
-               OR (i.published_on >= %s AND i.published_on <= %s))
+          AND i.published_on >= %s AND i.published_on <= %s
         GROUP BY i.organ_id
     """  # noqa: S608 - table names from the models, values as parameters
-    dates = [period.start, period.start, previous.end]
-    params += [*map(_param, dates), Item.Status.PUBLISHED.value, *in_params]
-    params += [_param(d) for d in (period.start, period.end, previous.start, previous.end)]
+    params += [Item.Status.PUBLISHED.value, *in_params, _param(period.start), _param(period.end)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for organ_id, published, late, before in cursor.fetchall():
+        for organ_id, published, late in cursor.fetchall():
             row = rows[organ_id]
             row.items_published = int(published or 0)
             row.items_late = int(late or 0)
-            row.previous_items = int(before or 0)
+
+
+def _previous_items(rows: dict[int, Row], ids: list[int], period: Period) -> None:
+    """Items published in the same period a year earlier (from the (organ, status, date)
+    index alone)."""
+    previous = period.previous()
+    counts = (
+        Item.objects.filter(
+            organ_id__in=ids,
+            status=Item.Status.PUBLISHED,
+            published_on__range=(previous.start, previous.end),
+        )
+        .order_by()
+        .values("organ_id")
+        .annotate(n=Count("pk"))
+    )
+    for count in counts:
+        rows[count["organ_id"]].previous_items = count["n"]
 
 
 def _applications(
@@ -319,11 +350,9 @@ def _applications(
     period: Period,
     today: dt.date,
     calendar: WorkCalendar,
-    months: list[dict[str, int]],
 ) -> dt.date | None:
     """Query 3: the application counts per organ in one pass, each count with its own FILTER."""
     start, end = period.start, period.end
-    previous = period.previous()
     open_statuses = [s.value for s in OPEN_STATUSES]
     soon = add_workdays(calendar, today, DUE_SOON_WORKDAYS).date
     received = Q(first_received_on__range=(start, end))
@@ -339,20 +368,11 @@ def _applications(
         "answered_on_time": Count("pk", filter=closed & Q(closed_on__lte=F("due_on"))),
         # Where the answer-time histogram's working-day ordinals must start.
         "first_answered_start": Min("received_on", filter=closed & Q(status=Status.ANSWERED)),
-        "previous_received": Count(
-            "pk", filter=Q(first_received_on__range=(previous.start, previous.end))
-        ),
     }
-    if period.month is None:
-        for month in range(1, 13):
-            aggregates[f"received_{month}"] = Count(
-                "pk", filter=received & Q(first_received_on__month=month)
-            )
-            aggregates[f"answered_{month}"] = Count("pk", filter=closed & Q(closed_on__month=month))
     counts = (
         Application.objects.filter(organ_id__in=ids)
         .filter(
-            Q(first_received_on__range=(previous.start, end))
+            received
             | closed
             | (by_end & Q(status__in=open_statuses))
             | (by_end & Q(closed_on__gt=end))
@@ -374,14 +394,38 @@ def _applications(
             "due_soon",
             "answered",
             "answered_on_time",
-            "previous_received",
         ):
             setattr(row, name, count[name])
-        if period.month is None:
-            for month in months:
-                month["received"] += count[f"received_{month['month']}"]
-                month["answered"] += count[f"answered_{month['month']}"]
     return first_start
+
+
+def _previous_received(rows: dict[int, Row], ids: list[int], period: Period) -> None:
+    """Applications received in the same period a year earlier (the (organ, received) index)."""
+    previous = period.previous()
+    counts = (
+        Application.objects.filter(
+            organ_id__in=ids, first_received_on__range=(previous.start, previous.end)
+        )
+        .order_by()
+        .values("organ_id")
+        .annotate(n=Count("pk"))
+    )
+    for count in counts:
+        rows[count["organ_id"]].previous_received = count["n"]
+
+
+def _by_month(ids: list[int], period: Period, months: list[dict[str, int]]) -> None:
+    """The trend: received and answered (办结) per month of the year in the whole table, from
+    per-day counts (two index-only GROUP BYs on (organ, date) of at most 366 rows each)."""
+    applications = Application.objects.filter(organ_id__in=ids).order_by()
+    for key, field_name in (("received", "first_received_on"), ("answered", "closed_on")):
+        days = (
+            applications.filter(**{f"{field_name}__range": (period.start, period.end)})
+            .values(field_name)
+            .annotate(n=Count("pk"))
+        )
+        for day in days:
+            months[day[field_name].month - 1][key] += day["n"]
 
 
 def workday_ordinals(
@@ -408,17 +452,19 @@ def _answer_histogram(
     of the total are read from it). ``first``: the earliest clock start among the answers."""
     if first is None:
         return {}
-    cte, params = _values_table(
-        "ordinal_of", ("day", "n"), "integer", workday_ordinals(calendar, first, period.end)
+    ordinals = workday_ordinals(calendar, first, period.end)
+    received, params = _values_table("r", ("day", "n"), "integer", ordinals)
+    closed, closed_params = _values_table(
+        "c", ("day", "n"), "integer", [o for o in ordinals if o[0] >= period.start]
     )
+    params += closed_params
     table = Application._meta.db_table
     in_sql, in_params = _in_list(ids)
     sql = f"""
-        WITH {cte}
         SELECT a.organ_id, c.n - r.n, COUNT(*)
         FROM {table} a
-        JOIN ordinal_of r ON r.day = a.received_on
-        JOIN ordinal_of c ON c.day = a.closed_on
+        JOIN {received} ON r.day = a.received_on
+        JOIN {closed} ON c.day = a.closed_on
         WHERE a.status = %s AND a.closed_on >= %s AND a.closed_on <= %s
           AND a.organ_id IN ({in_sql})
         GROUP BY a.organ_id, c.n - r.n

@@ -88,7 +88,7 @@ def test_rows_are_published_on_their_dates_keep_old_numbers_and_are_searchable(
             row("关于公布义务教育学校招生范围的公告", 成文日期=43535, 发布日期="2019年3月15日"),
         ]
     )
-    assert run(data, organ) == {"create": 2, "update": 0, "skipped": 0}
+    assert run(data, organ) == {"create": 2, "update": 0, "unchanged": 0, "skipped": 0}
 
     kept = Item.objects.get(index_no="000014349/2019-00042")
     assert kept.status == Item.Status.PUBLISHED
@@ -113,7 +113,9 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(organ: Org
             row("乙通知", 文号="某教〔2019〕3号", 正文="乙的新正文"),
         ]
     )
-    assert run(second, organ) == {"create": 0, "update": 2, "skipped": 0}
+    assert run(second, organ) == {"create": 0, "update": 2, "unchanged": 0, "skipped": 0}
+    # The same file once more: nothing to rewrite.
+    assert run(second, organ) == {"create": 0, "update": 0, "unchanged": 2, "skipped": 0}
     assert Item.objects.count() == 2
     assert Item.objects.get(index_no="OLD-2019-1").title == "甲通知（修订）"
     assert "新正文" in Item.objects.get(title="乙通知").body
@@ -146,7 +148,12 @@ def test_a_file_with_an_error_imports_nothing_unless_valid_rows_are_chosen(organ
     assert Item.objects.count() == 0
     assert ItemImport.objects.get().status == ItemImport.Status.REFUSED
 
-    assert run(data, organ, valid_only=True) == {"create": 1, "update": 0, "skipped": 4}
+    assert run(data, organ, valid_only=True) == {
+        "create": 1,
+        "update": 0,
+        "unchanged": 0,
+        "skipped": 4,
+    }
     assert list(Item.objects.values_list("title", flat=True)) == ["好的一行"]
 
 
@@ -162,6 +169,7 @@ def test_gbk_csv_with_text_dates_imports(organ: Organ) -> None:
     assert run(text.encode("gbk"), organ, name="old.csv") == {
         "create": 1,
         "update": 0,
+        "unchanged": 0,
         "skipped": 0,
     }
     item = Item.objects.get()

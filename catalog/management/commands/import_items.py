@@ -66,6 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"导入完成：新增{done['create']}条，更新{done['update']}条，"
+                f"未变{done['unchanged']}条，"
                 f"跳过有错误的{done['skipped']}行。"
             )
         )
