@@ -261,7 +261,7 @@ def _csv_grid(data: bytes) -> list[list[Any]]:
         raise ImportFileError(_("CSV文件格式有误：%(reason)s") % {"reason": error}) from error
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -275,7 +275,7 @@ def _find_header(grid: list[list[Any]]) -> Table:
     known = {alias for aliases in FIELD_ALIASES.values() for alias in aliases}
     best, best_hits = -1, 0
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        hits = sum(1 for v in row if _normal_header(_cell_text(v)) in known)
+        hits = sum(1 for v in row if _normal_header(cell_text(v)) in known)
         if hits > best_hits:
             best, best_hits = index, hits
     if best < 0:
@@ -283,10 +283,10 @@ def _find_header(grid: list[list[Any]]) -> Table:
             _("前%(n)d行中找不到表头：表头应包含“标题”“发布日期”等列名。")
             % {"n": HEADER_SEARCH_ROWS}
         )
-    names = [_normal_header(_cell_text(v)) for v in grid[best]]
+    names = [_normal_header(cell_text(v)) for v in grid[best]]
     body = grid[best + 1 :]
     numbers = range(best + 2, best + 2 + len(body))
-    kept = [(n, r) for n, r in zip(numbers, body, strict=True) if any(_cell_text(v) for v in r)]
+    kept = [(n, r) for n, r in zip(numbers, body, strict=True) if any(cell_text(v) for v in r)]
     if len(kept) > MAX_ROWS:
         raise ImportFileError(_("文件超过%(limit)d行，请拆分后分批导入。") % {"limit": MAX_ROWS})
     return Table(header=names, rows=[r for _n, r in kept], numbers=[n for n, _r in kept])
@@ -474,7 +474,7 @@ def _plan_row(
         return row[index] if index is not None and index < len(row) else None
 
     def text(key: str) -> str:
-        return _cell_text(raw(key))
+        return cell_text(raw(key))
 
     plan = RowPlan(number=number)
     errors, warnings = plan.errors, plan.warnings
