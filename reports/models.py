@@ -150,3 +150,6 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.topic}"
+
+
+from reports.shelf_models import ArchivedReport  # noqa: E402, F401 - registers the model

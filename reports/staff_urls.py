@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import staff_views, supervision_views
+from reports import shelf_views, staff_views, supervision_views
 
 app_name = "staff_reports"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         name="report_preview",
     ),
     path("reports/<str:code>/<int:year>/reopen/", staff_views.report_reopen, name="report_reopen"),
+    path("reports/archive/", shelf_views.archive_list, name="archive_list"),
     path("consultations/", staff_views.consultation_list, name="consultation_list"),
     path("supervision/", supervision_views.supervision_page, name="supervision"),
     path(
