@@ -153,3 +153,4 @@ class Consultation(models.Model):
 
 
 from reports.shelf_models import ArchivedReport  # noqa: E402, F401 - registers the model
+from reports.supervision_models import SupervisionMail  # noqa: E402, F401 - registers the model

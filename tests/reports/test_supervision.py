@@ -261,3 +261,54 @@ def test_xlsx_holds_one_row_per_organ_and_a_total(client: Any) -> None:
     names = [row[0].value for row in sheet.iter_rows(min_row=3)]
     assert names == ["某市人民政府", "某市教育局", "合计"]
     assert client.get(f"/staff/supervision/{s.city.code}/1999.xlsx").status_code == 400
+
+
+# --- Weekly mail ------------------------------------------------------------------------------
+
+
+def test_weekly_digest_and_report_reminders_are_queued_once_per_week(monkeypatch: Any) -> None:
+    from django.core.management import call_command
+
+    from reports import supervision_mail
+    from reports.models import SupervisionMail
+    from tests.reports.test_statistics import make_application
+
+    city = make_organ("某市人民政府")
+    bureau = make_organ("某市教育局", parent=city)
+    catalog_organs.invalidate()
+    office = make_staff(city, [StaffRole.REPORTER])
+    office.email = "gongkai@example.cn"
+    office.save()
+    bureau_reporter = make_staff(bureau, [StaffRole.REPORTER, StaffRole.HANDLER])
+    bureau_reporter.email = "jyj@example.cn"
+    bureau_reporter.save()
+    make_application(bureau, received=D(2026, 12, 1), due=D(2026, 12, 29))  # overdue
+
+    sent: list[dict[str, Any]] = []
+    real = supervision_mail.queue_mail
+
+    def recording(**kwargs: Any) -> None:
+        sent.append(kwargs)
+        real(**kwargs)
+
+    monkeypatch.setattr(supervision_mail, "queue_mail", recording)
+    call_command("send_supervision_mail", date=D(2027, 1, 20), stdout=io.StringIO())
+
+    by_kind = {mail["kind"]: mail for mail in sent}
+    assert set(by_kind) == {"supervision_digest", "supervision_report_due"}
+    digest = by_kind["supervision_digest"]
+    assert digest["to"] == ["gongkai@example.cn"]
+    assert "某市教育局：已超期申请1件" in digest["body"]
+    # The bureau's 2026 report is due 31 January (第四十九条第一款); the city's on 31 March,
+    # more than two weeks away, so only the bureau's reporter is reminded.
+    reminder = by_kind["supervision_report_due"]
+    assert reminder["to"] == ["jyj@example.cn"]
+    assert "应于2027年1月31日前公布" in reminder["body"]
+
+    out = io.StringIO()
+    call_command("send_supervision_mail", date=D(2027, 1, 22), stdout=out)  # same ISO week
+    assert len(sent) == 2 and "已发送而跳过2封" in out.getvalue()
+    assert SupervisionMail.objects.count() == 2
+    call_command("send_supervision_mail", date=D(2027, 2, 3), stdout=io.StringIO())
+    # A week later: the digest again, and the bureau's reminder now says the date has passed.
+    assert len(sent) == 4 and "法定公布期限2027年1月31日已过" in sent[-1]["body"]
