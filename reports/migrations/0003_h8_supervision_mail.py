@@ -7,26 +7,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_h8_item_import'),
-        ('reports', '0002_h8_report_shelf'),
+        ("catalog", "0004_h8_item_import"),
+        ("reports", "0002_h8_report_shelf"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupervisionMail',
+            name="SupervisionMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('digest', '每周政务公开监督摘要'), ('report_due', '年度报告法定期限提醒')], max_length=12)),
-                ('period', models.CharField(max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organ', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.organ')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("digest", "每周政务公开监督摘要"),
+                            ("report_due", "年度报告法定期限提醒"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("period", models.CharField(max_length=16)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organ",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.organ",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'organ', 'user', 'period'), name='supervision_mail_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['digest', 'report_due'])), name='supervision_mail_kind')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "organ", "user", "period"), name="supervision_mail_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["digest", "report_due"])),
+                        name="supervision_mail_kind",
+                    ),
+                ],
             },
         ),
     ]

@@ -312,3 +312,17 @@ def test_weekly_digest_and_report_reminders_are_queued_once_per_week(monkeypatch
     call_command("send_supervision_mail", date=D(2027, 2, 3), stdout=io.StringIO())
     # A week later: the digest again, and the bureau's reminder now says the date has passed.
     assert len(sent) == 4 and "法定公布期限2027年1月31日已过" in sent[-1]["body"]
+
+
+def test_the_reporters_page_shows_the_organs_statutory_date(client: Any) -> None:
+    city = make_organ("某市人民政府")
+    bureau = make_organ("某市教育局", parent=city)
+    catalog_organs.invalidate()
+    client.force_login(make_staff(city, [StaffRole.REPORTER]))
+    bureau_page = client.get(f"/staff/reports/{bureau.code}/2026/").content.decode()
+    assert "2027年1月31日" in bureau_page and "条例第四十九条第一款" in bureau_page
+    assert "已过期限" not in bureau_page  # today is 20 January 2027
+    city_page = client.get(f"/staff/reports/{city.code}/2026/").content.decode()
+    assert "2027年3月31日" in city_page and "条例第四十九条第二款" in city_page
+    late = client.get(f"/staff/reports/{bureau.code}/2025/").content.decode()
+    assert "已过期限，尚未发布" in late
