@@ -44,6 +44,17 @@ N_ORGANS = 1 + DISTRICTS + DISTRICTS * DEPARTMENTS_EACH
 TODAY = rb.TODAY  # 27 November 2026: the data end the day before
 
 
+def collect_static() -> None:
+    """The pages need the static manifest (DEBUG off): collected once into a temporary folder."""
+    import tempfile
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="supervision-bench-static-")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def make_organs() -> list[Any]:
     """The 301-organ tree (created once, reused), root first, with guides of varied age."""
     from django.utils import timezone
@@ -159,6 +170,7 @@ def main() -> None:
         rb.generate(args.items, args.applications, organs, "chronological")
         print(f"  vacuum analyze {rb.vacuum_analyze():.1f} s", flush=True)
     make_reports(organs)
+    collect_static()
     from catalog.organs import invalidate
 
     invalidate()
