@@ -21,6 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -109,11 +112,68 @@ def build(organ: Organ, period: Period) -> Supervision:
 # --- API --------------------------------------------------------------------------------------
 
 
+class _Applications(serializers.Serializer):
+    received = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_soon = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    median_workdays = serializers.FloatField(allow_null=True)
+
+
+class _Appeals(serializers.Serializer):
+    total = serializers.IntegerField()
+    corrected = serializers.IntegerField()
+
+
+class _Report(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["none", "draft", "published", ""])
+    published_at = serializers.DateTimeField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    on_time = serializers.BooleanField(allow_null=True)
+
+
+class _Previous(serializers.Serializer):
+    received = serializers.IntegerField()
+    items_published = serializers.IntegerField()
+
+
+class SupervisionRowSerializer(serializers.Serializer):
+    """One organ (or the ``total`` row) of the supervision table (output only)."""
+
+    organ = serializers.CharField()
+    organ_name = serializers.CharField()
+    items_published = serializers.IntegerField()
+    items_late = serializers.IntegerField()
+    guide_updated_on = serializers.DateField(allow_null=True)
+    applications = _Applications()
+    appeals = _Appeals()
+    report = _Report()
+    previous = _Previous(help_text="上年同期")
+    flags = serializers.DictField(child=serializers.ChoiceField(choices=["red", "amber"]))
+
+
+class SupervisionSerializer(serializers.Serializer):
+    organ = serializers.CharField()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField(allow_null=True)
+    rows = SupervisionRowSerializer(many=True)
+    total = SupervisionRowSerializer()
+
+
 class SupervisionView(APIView):
     """One row per organ of the subtree plus ``total`` (api.md, "Supervision")."""
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="年度（默认本年）"),
+            OpenApiParameter("month", OpenApiTypes.INT, description="月份1–12（不填为全年）"),
+        ],
+        responses=SupervisionSerializer,
+    )
     def get(self, request: Request, organ_code: str) -> Response:
         organ = Organ.objects.filter(code=organ_code).first()
         if organ is None or not can_see(request.user, organ):
