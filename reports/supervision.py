@@ -20,11 +20,12 @@ report built from the same data agree:
   built that one) on the period's year: draft / published, first published when, and whether
   by its statutory date (条例第四十九条, reports.statutory).
 
-Queries (a constant number, whatever the tree and the data): the organs with their settings
-and guides; items (one GROUP BY over a join with the per-day lateness thresholds); applications
-(one GROUP BY organ with FILTER counts, the previous period and the months included); the
-answer-time histogram (one GROUP BY over a join with the working-day ordinals); appeals;
-reports. Six in all; the organ tree itself comes from the cache.
+Queries (ten, whatever the tree and the data; bench/supervision.md): the organs with their
+settings and guides; items (one GROUP BY over a join with the per-day lateness thresholds);
+items a year earlier; applications (one GROUP BY organ with FILTER counts); applications a
+year earlier; received and answered per day (the trend, for a year); the answer-time histogram
+(one GROUP BY over a join with the working-day ordinals); appeals; reports. The organ tree
+itself comes from the cache.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Item, Organ
 from catalog.organs import organ_tree
@@ -205,7 +207,7 @@ def supervise(
             histogram = _answer_histogram(rows, ids, period, calendar, first)
             _appeals(rows, ids, period)
             _reports(rows, ids, period, today)
-    total = Row(organ_id=organ.pk, organ="total", organ_name="合计", depth=0)
+    total = Row(organ_id=organ.pk, organ="total", organ_name=_("合计"), depth=0)
     for row in rows.values():
         for name in SUM_FIELDS:
             setattr(total, name, getattr(total, name) + getattr(row, name))
