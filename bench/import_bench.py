@@ -149,7 +149,9 @@ def main() -> None:
         file.flush()
         start = time.perf_counter()
         call_command("import_items", file.name, organ=organ.code, stdout=io.StringIO())
-        timings["re-import of the same file (command; every row found, none changed)"] = time.perf_counter() - start
+        timings["re-import of the same file (command; every row found, none changed)"] = (
+            time.perf_counter() - start
+        )
     imported = Item.objects.filter(organ=organ).count()
     print("\n| step | seconds |\n|---|---:|")
     for step, seconds in timings.items():
