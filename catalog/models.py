@@ -60,6 +60,19 @@ class Organ(models.Model):
         validators=[validate_answer_number_pattern],
         help_text=_("留空则为“{short}信复〔{year}〕{n}号”；{short}为机关简称，{n}为本年度序号。"),
     )
+    # 条例第四十九条: departments publish their annual report by 31 January, a people's
+    # government by 31 March; blank = decided by the organ's level (reports.statutory).
+    report_due = models.CharField(
+        _("年度报告法定公布期限"),
+        max_length=5,
+        blank=True,
+        default="",
+        choices=[
+            ("", _("按层级（本级人民政府3月31日前，部门1月31日前）")),
+            ("jan31", _("每年1月31日前（条例第四十九条第一款）")),
+            ("mar31", _("每年3月31日前（条例第四十九条第二款）")),
+        ],
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -68,6 +81,9 @@ class Organ(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="organ_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(report_due__in=["", "jan31", "mar31"]), name="organ_report_due_valid"
             ),
         ]
 
@@ -465,3 +481,6 @@ class StaffProfile(models.Model):
 
     def role_labels(self) -> list[Any]:
         return [StaffRole(r).label for r in self.roles if r in StaffRole.values]
+
+
+from catalog.import_models import ImportedItem, ItemImport  # noqa: E402, F401 - registers them

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from catalog import staff_views
+from catalog import import_views, staff_views
 from catalog.forms import StaffLoginForm
 
 app_name = "staff"
@@ -24,6 +24,8 @@ urlpatterns = [
     path("", staff_views.dashboard, name="dashboard"),
     path("items/", staff_views.item_list, name="item_list"),
     path("items/new/", staff_views.item_create, name="item_create"),
+    path("items/import/", import_views.import_upload, name="item_import_upload"),
+    path("items/import/<int:pk>/", import_views.import_review, name="item_import"),
     path("items/<int:pk>/edit/", staff_views.item_edit, name="item_edit"),
     path("items/<int:pk>/publish/", staff_views.item_publish, name="item_publish"),
     path("items/<int:pk>/repeal/", staff_views.item_repeal, name="item_repeal"),

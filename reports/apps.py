@@ -37,3 +37,14 @@ class ReportsConfig(AppConfig):
                 position=45,
             )
         )
+        register_section(
+            StaffSection(
+                key="supervision",
+                title=_("政务公开监督"),
+                url="staff_reports:supervision",
+                # Every staff member may look at the organs of their own subtree.
+                roles=frozenset(StaffRole.values),
+                description=_("本机关及所属机关的公开、办理、年报情况一览（条例第四十七条）。"),
+                position=50,
+            )
+        )

@@ -150,3 +150,7 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.topic}"
+
+
+from reports.shelf_models import ArchivedReport  # noqa: E402, F401 - registers the model
+from reports.supervision_models import SupervisionMail  # noqa: E402, F401 - registers the model

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import staff_views
+from reports import shelf_views, staff_views, supervision_views
 
 app_name = "staff_reports"
 
@@ -18,7 +18,14 @@ urlpatterns = [
         name="report_preview",
     ),
     path("reports/<str:code>/<int:year>/reopen/", staff_views.report_reopen, name="report_reopen"),
+    path("reports/archive/", shelf_views.archive_list, name="archive_list"),
     path("consultations/", staff_views.consultation_list, name="consultation_list"),
+    path("supervision/", supervision_views.supervision_page, name="supervision"),
+    path(
+        "supervision/<str:code>/<int:year>.xlsx",
+        supervision_views.supervision_xlsx_view,
+        name="supervision_xlsx",
+    ),
     path(
         "consultations/<int:pk>/delete/",
         staff_views.consultation_delete,

@@ -41,7 +41,7 @@ from catalog.models import Organ, StaffRole
 from catalog.organs import OrganNode, organ_tree, subtree_ids
 from catalog.permissions import organ_ids_for, profile_of
 from catalog.staff_views import staff_context, staff_required
-from reports import permissions, services
+from reports import permissions, services, statutory
 from reports import views as public_views
 from reports.checks import ERROR, WARNING
 from reports.drafting import TO_FILL, draft_sections, overview_facts
@@ -248,6 +248,15 @@ def _render_edit(
         saved=report,
         form=form,
         title=report_title(organ.name, year),
+        # 条例第四十九条: the organ's statutory date (reports.statutory).
+        due_on=statutory.report_due_on(year, statutory.organ_due_kind(organ)),
+        due_clause=(
+            _("条例第四十九条第二款")
+            if statutory.organ_due_kind(organ) == statutory.MARCH
+            else _("条例第四十九条第一款")
+        ),
+        due_passed=not published
+        and timezone.localdate() > statutory.report_due_on(year, statutory.organ_due_kind(organ)),
         published=published,
         check_errors=errors,
         check_warnings=warnings,

@@ -32,9 +32,10 @@ from django.views.decorators.http import require_safe
 
 from catalog.models import Organ
 from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
-from reports import exports, permissions, services
+from reports import exports, permissions, services, shelf
 from reports.format import statistical_period
 from reports.models import AnnualReport, Scope
+from reports.shelf_models import ArchivedReport
 
 EXPORTS: dict[str, tuple[Callable[[Mapping[str, Any]], bytes], str]] = {
     "docx": (exports.report_docx, exports.DOCX_CONTENT_TYPE),
@@ -56,6 +57,7 @@ class YearLinks:
     year: int
     organ_url: str = ""  # the organ's own report
     tree_url: str = ""  # the consolidated report of the organ and its subordinates
+    archive_url: str = ""  # a report of the years before the portal (reports.shelf)
 
 
 @dataclass
@@ -118,6 +120,14 @@ def index(request: HttpRequest) -> HttpResponse:
         else:
             links.organ_url = report_url(organ_code, year)
 
+    # The shelf: reports of the years before the portal, where no built report exists.
+    archived = ArchivedReport.objects.filter(
+        organ_id__in=[node.id for node, _depth in nodes]
+    ).values_list("organ_id", "organ__code", "year")
+    for organ_id, organ_code, year in archived:
+        links = published.setdefault(organ_id, {}).setdefault(year, YearLinks(year))
+        links.archive_url = reverse("reports:archived", args=[organ_code, year])
+
     entries = [
         OrganReports(node, depth, sorted(published.get(node.id, {}).values(), key=_newest))
         for node, depth in nodes
@@ -125,6 +135,13 @@ def index(request: HttpRequest) -> HttpResponse:
         if node.id in published or (organ is not None and node.id == organ.pk)
     ]
     context: dict[str, Any] = {"entries": entries, "organ": organ}
+    if words := (request.GET.get("q") or "").strip()[:100]:
+        ids = {node.id for node, _depth in nodes}
+        found = shelf.search(words, ids)[:50]
+        context |= {
+            "q": words,
+            "found": [(r, shelf.excerpt(r.text, words)) for r in found],
+        }
     if organ is not None:
         context |= {"ancestors": tree.ancestors(organ.pk), "current_organ_code": organ.code}
     return render(request, "reports/index.html", context)

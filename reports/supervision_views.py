@@ -1,0 +1,312 @@
+"""政务公开监督 pages and API (api.md, "Supervision"): thin views over reports.supervision.
+
+- ``GET /api/v1/supervision/{organ_code}/?year=YYYY[&month=M]`` — JSON rows and a total;
+- ``/staff/supervision/`` — the table for the user's organ (``?organ=CODE&year=&month=&sort=``);
+- ``/staff/supervision/{organ_code}/{year}.xlsx`` — the same table as a spreadsheet.
+
+Staff of the organ or of an organ above it, and superusers, may see it; an organ outside the
+caller's reach is a 404 (never leak existence). Bad parameters are a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.models import Organ
+from catalog.permissions import can_see, profile_of
+from catalog.staff_views import staff_context, staff_required
+from reports.supervision import Period, Row, Supervision, supervise
+from reports.supervision_export import (
+    XLSX_CONTENT_TYPE,
+    report_status_label,
+    supervision_xlsx,
+    trend_svg,
+)
+from requests_app.calendar import current_calendar
+from requests_app.services import local_today
+
+FIRST_YEAR = 2008
+SORT_KEYS: dict[str, Any] = {
+    "organ": None,
+    "items_published": lambda r: r.items_published,
+    "items_late": lambda r: r.items_late,
+    "guide_updated_on": lambda r: r.guide_updated_on or dt.date.min,
+    "received": lambda r: r.received,
+    "open": lambda r: r.open,
+    "overdue": lambda r: r.overdue,
+    "due_soon": lambda r: r.due_soon,
+    "answered": lambda r: r.answered,
+    "answered_on_time": lambda r: r.answered_on_time,
+    "median_workdays": lambda r: -1 if r.median_workdays is None else r.median_workdays,
+    "appeals": lambda r: r.appeals_total,
+    "corrected": lambda r: r.appeals_corrected,
+    "report": lambda r: (r.report_on_time is not False, r.report_status),
+}
+
+# The page's columns in order (key as in SORT_KEYS).
+COLUMN_LABELS: tuple[tuple[str, Any], ...] = (
+    ("organ", gettext_lazy("行政机关")),
+    ("items_published", gettext_lazy("主动公开（条）")),
+    ("items_late", gettext_lazy("超期公开")),
+    ("guide_updated_on", gettext_lazy("指南更新")),
+    ("received", gettext_lazy("收到申请")),
+    ("open", gettext_lazy("未办结")),
+    ("overdue", gettext_lazy("已超期")),
+    ("due_soon", gettext_lazy("3日内到期")),
+    ("answered", gettext_lazy("已办结")),
+    ("answered_on_time", gettext_lazy("按期办结")),
+    ("median_workdays", gettext_lazy("用时中位数（工作日）")),
+    ("appeals", gettext_lazy("复议诉讼／纠错")),
+    ("report", gettext_lazy("年度报告")),
+)
+
+
+def parse_period(data: Any, today: dt.date) -> Period:
+    """``year`` (default: this year) and optional ``month`` → a Period; errors name the field."""
+    errors: dict[str, list[str]] = {}
+    raw_year = (data.get("year") or "").strip()
+    raw_month = (data.get("month") or "").strip()
+    year = today.year
+    month = None
+    if raw_year:
+        if not raw_year.isdigit() or not FIRST_YEAR <= int(raw_year) <= today.year:
+            errors["year"] = [
+                _("年度应为%(first)d年至%(last)d年之间的四位数字。")
+                % {"first": FIRST_YEAR, "last": today.year}
+            ]
+        else:
+            year = int(raw_year)
+    if raw_month:
+        if not raw_month.isdigit() or not 1 <= int(raw_month) <= 12:
+            errors["month"] = [_("月份应为1至12之间的整数。")]
+        else:
+            month = int(raw_month)
+    if errors:
+        raise ValidationError(errors)
+    return Period(year, month)
+
+
+def build(organ: Organ, period: Period) -> Supervision:
+    return supervise(organ, period, today=local_today(), calendar=current_calendar())
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+class _Applications(serializers.Serializer):
+    received = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_soon = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    median_workdays = serializers.FloatField(allow_null=True)
+
+
+class _Appeals(serializers.Serializer):
+    total = serializers.IntegerField()
+    corrected = serializers.IntegerField()
+
+
+class _Report(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["none", "draft", "published", ""])
+    published_at = serializers.DateTimeField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    on_time = serializers.BooleanField(allow_null=True)
+
+
+class _Previous(serializers.Serializer):
+    received = serializers.IntegerField()
+    items_published = serializers.IntegerField()
+
+
+class SupervisionRowSerializer(serializers.Serializer):
+    """One organ (or the ``total`` row) of the supervision table (output only)."""
+
+    organ = serializers.CharField()
+    organ_name = serializers.CharField()
+    items_published = serializers.IntegerField()
+    items_late = serializers.IntegerField()
+    guide_updated_on = serializers.DateField(allow_null=True)
+    applications = _Applications()
+    appeals = _Appeals()
+    report = _Report()
+    previous = _Previous(help_text="上年同期")
+    flags = serializers.DictField(child=serializers.ChoiceField(choices=["red", "amber"]))
+
+
+class SupervisionSerializer(serializers.Serializer):
+    organ = serializers.CharField()
+    year = serializers.IntegerField()
+    month = serializers.IntegerField(allow_null=True)
+    rows = SupervisionRowSerializer(many=True)
+    total = SupervisionRowSerializer()
+
+
+class SupervisionView(APIView):
+    """One row per organ of the subtree plus ``total`` (api.md, "Supervision")."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, description="年度（默认本年）"),
+            OpenApiParameter("month", OpenApiTypes.INT, description="月份1–12（不填为全年）"),
+        ],
+        responses=SupervisionSerializer,
+    )
+    def get(self, request: Request, organ_code: str) -> Response:
+        organ = Organ.objects.filter(code=organ_code).first()
+        if organ is None or not can_see(request.user, organ):
+            raise NotFound(_("未找到该行政机关。"))
+        try:
+            period = parse_period(request.query_params, local_today())
+        except ValidationError as error:
+            raise DRFValidationError(error.message_dict) from error
+        table = build(organ, period)
+        return Response(
+            {
+                "organ": organ.code,
+                "year": period.year,
+                "month": period.month,
+                "rows": [row.as_json() for row in table.rows],
+                "total": table.total.as_json(),
+            }
+        )
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+def _organ_for(request: HttpRequest, code: str | None) -> Organ:
+    if code:
+        organ = Organ.objects.filter(code=code).first()
+    elif (profile := profile_of(request.user)) is not None:
+        organ = profile.organ
+    else:  # a superuser without a profile: the top of the tree
+        organ = Organ.objects.filter(parent__isnull=True).order_by("position", "id").first()
+    if organ is None or not can_see(request.user, organ):
+        raise Http404
+    return organ
+
+
+def _links(row: Row, period: Period) -> dict[str, str]:
+    """The list behind each figure: the public directory and the staff desk, filtered."""
+    if row.organ == "total":
+        return {}
+    items = (
+        reverse("catalog:items")
+        + "?"
+        + urlencode(
+            {
+                "organ": row.organ,
+                "published_after": period.start.isoformat(),
+                "published_before": period.end.isoformat(),
+            }
+        )
+    )
+    desk = reverse("staff_requests:application_list")
+    organ = {"organ": row.organ_id}
+    received = {
+        "received_after": period.start.isoformat(),
+        "received_before": period.end.isoformat(),
+    }
+    return {
+        "items": items,
+        "received": desk + "?" + urlencode({**organ, "status": "all", **received}),
+        "open": desk + "?" + urlencode(organ),
+        "overdue": desk + "?" + urlencode({**organ, "overdue": "on"}),
+        "due_soon": desk + "?" + urlencode({**organ, "due_soon": "on"}),
+        "answered": desk + "?" + urlencode({**organ, "status": "answered"}),
+        "guide": reverse("catalog:guide", args=[row.organ]),
+        "report": reverse("staff_reports:report_edit", args=[row.organ, period.year]),
+    }
+
+
+@staff_required()
+@require_safe
+def supervision_page(request: HttpRequest) -> HttpResponse:
+    today = local_today()
+    organ = _organ_for(request, request.GET.get("organ"))
+    try:
+        period = parse_period(request.GET, today)
+    except ValidationError as error:
+        context = staff_context(request, organ=organ, errors=error.message_dict, today=today)
+        return render(request, "staff/supervision.html", context, status=400)
+    table = build(organ, period)
+    sort = request.GET.get("sort") or "organ"
+    descending = request.GET.get("dir") == "desc"
+    rows = list(table.rows)
+    if SORT_KEYS.get(sort) is not None:
+        rows.sort(key=SORT_KEYS[sort], reverse=descending)
+    query = {"organ": organ.code, "year": period.year}
+    if period.month:
+        query["month"] = period.month
+
+    def column(key: str, label: str) -> dict[str, str]:
+        flip = "asc" if sort == key and descending else "desc"
+        state = ("descending" if descending else "ascending") if sort == key else ""
+        return {
+            "label": label,
+            "url": "?" + urlencode({**query, "sort": key, "dir": flip}),
+            "sorted": state,
+        }
+
+    context = staff_context(
+        request,
+        organ=organ,
+        period=period,
+        today=today,
+        rows=[
+            {"row": row, "links": _links(row, period), "status_label": report_status_label(row)}
+            for row in rows
+        ],
+        total=table.total,
+        sort=sort,
+        descending=descending,
+        columns=[column(key, str(label)) for key, label in COLUMN_LABELS],
+        years=list(range(today.year, FIRST_YEAR - 1, -1)),
+        months=list(range(1, 13)),
+        chart=(
+            trend_svg(
+                table.months, title=_("%(year)d年各月收到和办结的申请") % {"year": period.year}
+            )
+            if table.months
+            else ""
+        ),
+        months_table=table.months,
+        xlsx_url=reverse("staff_reports:supervision_xlsx", args=[organ.code, period.year]),
+    )
+    return render(request, "staff/supervision.html", context)
+
+
+@staff_required()
+@require_safe
+def supervision_xlsx_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    organ = _organ_for(request, code)
+    try:
+        period = parse_period({"year": str(year), "month": request.GET.get("month")}, local_today())
+    except ValidationError as error:
+        return HttpResponse("；".join(error.messages), status=400)
+    response = HttpResponse(supervision_xlsx(build(organ, period)), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="supervision-{organ.code}-{year}.xlsx"'
+    return response
