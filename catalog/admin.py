@@ -24,6 +24,7 @@ class OrganAdmin(admin.ModelAdmin):
         "position",
         "correction_period_workdays",
         "fee_pauses_clock",
+        "answer_number_pattern",
         "report_due",
     ]
 
