@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
             audit_hooks,
             auth,  # noqa: F401  (token revocation, lockout signals)
             checks,  # noqa: F401  (registers the system checks)
+            schema,  # noqa: F401  (registers the OpenAPI extension)
         )
 
         audit_hooks.connect()
