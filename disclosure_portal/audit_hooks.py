@@ -21,7 +21,7 @@ from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from disclosure_portal import audit
 
@@ -112,6 +112,27 @@ def _after_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     audit.record(
         f"{sender._meta.label_lower}.delete", obj=instance, before=_mask(_snapshot(instance))
     )
+
+
+def _m2m_changed(
+    sender: Any, instance: Model, action: str, reverse: bool, model: Any, **kwargs: Any
+) -> None:
+    # Many-to-many links (an item's joint publishers) as a list of ids before and after.
+    if reverse or not action.startswith(("pre_", "post_")) or action.endswith("_set"):
+        return
+    field = next(f for f in instance._meta.many_to_many if f.remote_field.through is sender)
+    current = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    if action.startswith("pre_"):
+        instance.__dict__.setdefault("_audit_m2m", {})[field.name] = current
+        return
+    before = instance.__dict__.get("_audit_m2m", {}).pop(field.name, current)
+    if before != current:
+        audit.record(
+            f"{instance._meta.label_lower}.update",
+            obj=instance,
+            before={field.name: before},
+            after={field.name: current},
+        )
 
 
 # --- Applications: the workflow's event rows ----------------------------------------------------
@@ -218,6 +239,10 @@ def connect() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=uid, weak=False)
         post_save.connect(_after_save, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(_after_delete, sender=model, dispatch_uid=uid, weak=False)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}"
+            )
     post_save.connect(
         _after_event, sender=apps.get_model("requests_app", "Event"), dispatch_uid="audit:event"
     )

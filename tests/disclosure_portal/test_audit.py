@@ -281,3 +281,14 @@ def test_login_success_and_failure_are_recorded_with_the_socket_address() -> Non
     assert failed.ip == "192.0.2.7"  # X-Forwarded-For counts only with BEHIND_PROXY
     assert success.actor_name == "wang"
     assert success.ip == "192.0.2.7"
+
+
+def test_joint_publishers_of_an_item_are_recorded() -> None:
+    organ, other = make_organ("某市教育局"), make_organ("某市财政局")
+    item = make_item(organ, "关于联合发文的通知", publish=False)
+
+    item.co_organs.set([other])
+
+    entry = AuditEntry.objects.filter(action="catalog.item.update").latest("seq")
+    assert entry.before == {"co_organs": []}
+    assert entry.after == {"co_organs": [other.pk]}
