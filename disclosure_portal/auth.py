@@ -140,6 +140,11 @@ class SecondFactorLoginMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if getattr(settings, "STAFF_2FA", OFF) == OFF:
+            del self.fields["otp"]  # nobody is asked: the field would only confuse
+
     def get_invalid_login_error(self) -> ValidationError:
         if getattr(self.request, "axes_locked_out", False):
             return ValidationError(locked_message(), code="locked")
