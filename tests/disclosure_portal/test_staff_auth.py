@@ -89,6 +89,33 @@ class TestLockout:
         assert AuditEntry.objects.filter(action="auth.lockout", actor_name="root").count() == 1
         assert not Token.objects.filter(user=user).exists()
 
+    @pytest.mark.parametrize("path", ["/staff/login/", "/admin/login/?next=/admin/"])
+    def test_many_wrong_passwords_then_the_right_one_does_not_log_in(self, path: str) -> None:
+        # The probe of issue 8: wrong passwords, then the right one, used to log in.
+        make_superuser("root")
+        fail_on_pages("root", 12, path, "192.0.2.1")
+
+        client, response = page_login("root", path=path)
+
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+    def test_rotating_x_forwarded_for_does_not_dodge_the_lock(self) -> None:
+        make_superuser("root")
+        api = APIClient(REMOTE_ADDR="192.0.2.1")
+        for n in range(10):
+            api.post(
+                TOKEN_URL,
+                {"username": "root", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+            )
+
+        response = api.post(
+            TOKEN_URL, {"username": "root", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="10.9.9.9"
+        )
+
+        assert response.status_code == 429
+
     def test_a_success_clears_the_count(self) -> None:
         make_superuser("root")
         fail_on_api("root", 9, "192.0.2.1")
