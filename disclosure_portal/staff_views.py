@@ -247,8 +247,20 @@ class _Echo:
         return value
 
 
-CSV_HEADER = ["序号", "时间", "用户", "用户编号", "来源地址", "操作", "对象类型", "对象编号",
-              "对象", "变更前", "变更后", "哈希"]  # fmt: skip
+CSV_HEADER = [
+    gettext_lazy("序号"),
+    gettext_lazy("时间"),
+    gettext_lazy("用户"),
+    gettext_lazy("用户编号"),
+    gettext_lazy("来源地址"),
+    gettext_lazy("操作"),
+    gettext_lazy("对象类型"),
+    gettext_lazy("对象编号"),
+    gettext_lazy("对象"),
+    gettext_lazy("变更前"),
+    gettext_lazy("变更后"),
+    gettext_lazy("哈希"),
+]
 
 
 @staff_required()
@@ -261,7 +273,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(_Echo())
 
     def rows() -> Any:
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
+        yield "\ufeff" + writer.writerow([str(label) for label in CSV_HEADER])
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow(
                 csv_row(
