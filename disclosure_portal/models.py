@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
 
 
 class AuditEntry(models.Model):
@@ -47,6 +53,14 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("audit entries are append-only")
+
+    @property
+    def before_text(self) -> str:
+        return _json_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _json_text(self.after)
 
 
 class AuditHead(models.Model):
