@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import (
     APIException,
@@ -51,6 +51,7 @@ from catalog.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
+from disclosure_portal import auth
 from disclosure_portal.api import Conflict
 
 PUBLISHER = StaffRole.PUBLISHER.value
@@ -105,22 +106,52 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenInputSerializer,
-        responses={200: TokenOutputSerializer},
+        responses={
+            200: TokenOutputSerializer,
+            400: OpenApiResponse(description="用户名、密码或动态验证码错误"),
+            403: OpenApiResponse(description="须先启用两步验证"),
+            429: OpenApiResponse(description="账号已被锁定，或请求过于频繁"),
+        },
         auth=[],
         summary="获取API令牌",
     )
     def post(self, request: Request) -> Response:
         serializer = TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
         user = authenticate(
             request._request,
-            username=serializer.validated_data["username"],
+            username=username,
             password=serializer.validated_data["password"],
         )
+        if auth.already_locked(request._request):
+            raise LockedOut(auth.locked_message())
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": [_("用户名或密码错误。")]})
-        token, _created = Token.objects.get_or_create(user=user)
+        if auth.two_factor_required(user):
+            if not auth.has_second_factor(user):
+                raise PermissionDenied(
+                    _("该账号须先在工作台“账号安全”页面（/staff/account/）启用两步验证。")
+                )
+            code = serializer.validated_data.get("otp", "")
+            if not code:
+                raise ValidationError({"otp": [_("该账号已启用两步验证，请填写动态验证码。")]})
+            if auth.match_code(user, code) is None:
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": username}, request=request._request
+                )
+                raise ValidationError({"otp": [_("动态验证码不正确或已使用。")]})
+        # The token endpoint is a login like the pages': it is audited and clears the
+        # failure count (django-axes listens to this signal).
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        token = auth.issue_token(user)
         return Response({"token": token.key})
+
+
+class LockedOut(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("该账号已被锁定。")
+    default_code = "locked"
 
 
 class StaffView(APIView):

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,19 @@ from catalog.services import body_text
 
 FEED_SIZE = 50
 DESCRIPTION_CHARS = 200
+
+
+def feed_text(value: str) -> str:
+    """Plain text for an RSS description, inert in every reader.
+
+    Readers render a description as HTML, so markup in a summary (``<img onerror=…>``) would
+    run there. Tags are removed (also those that only appear once entities are decoded),
+    whitespace is collapsed, and what is left is HTML-escaped, so that a reader shows any
+    remaining ``<`` or ``&`` as the character itself.
+    """
+    text = strip_tags(html.unescape(strip_tags(value or "")))
+    text = " ".join(text.split())
+    return escape(Truncator(text).chars(DESCRIPTION_CHARS))
 
 
 class LatestItemsFeed(Feed):
@@ -54,8 +69,7 @@ class LatestItemsFeed(Feed):
         return item.title
 
     def item_description(self, item: Item) -> str:
-        text = item.summary or body_text(item.body)
-        return Truncator(text.strip()).chars(DESCRIPTION_CHARS)
+        return feed_text(item.summary or body_text(item.body))
 
     def item_link(self, item: Item) -> str:
         return item.get_absolute_url()

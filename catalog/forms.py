@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Guide, Item, Organ, Term, Topic
 from catalog.organs import organ_tree
 from catalog.uploads import ITEM_KINDS, check_upload
+from disclosure_portal.auth import SecondFactorLoginMixin
 
 # 主题词 are typed as one line: comma (half or full width), 、, semicolon or whitespace.
 SUBJECT_TERM_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -46,8 +47,9 @@ class ChineseLabelsMixin:
         super().__init__(*args, **kwargs)
 
 
-class StaffLoginForm(ChineseLabelsMixin, AuthenticationForm):
-    """Django's login form with the staff pages' label style."""
+class StaffLoginForm(ChineseLabelsMixin, SecondFactorLoginMixin, AuthenticationForm):
+    """Django's login form with the second-factor code (``STAFF_2FA``) and the staff pages'
+    label style; a lockout shows as the form's error."""
 
 
 def add_service_errors(

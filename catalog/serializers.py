@@ -60,6 +60,13 @@ def absolute(request: Any, path: str) -> str:
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("用户名"))
     password = serializers.CharField(label=_("密码"), style={"input_type": "password"})
+    otp = serializers.CharField(
+        label=_("动态验证码"),
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text=_("启用两步验证的账号必填：验证器应用显示的6位数字，或一个恢复码。"),
+    )
 
 
 class TokenOutputSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,7 +71,8 @@ CSRF_FAILURE_VIEW = "disclosure_portal.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the portal's login rules (lockout, second factor).
+    "disclosure_portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +88,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "captcha",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "disclosure_portal",
     "catalog",
     "requests_app",
@@ -93,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its headers are on every response, static files included.
+    "disclosure_portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,9 +108,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "disclosure_portal.middleware.IdleSessionMiddleware",
+    "disclosure_portal.audit.AuditContextMiddleware",
+    "disclosure_portal.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: turns a login refused by a lockout into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "disclosure_portal.urls"
@@ -165,11 +179,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Passwords common in China (123456, woaini1314, qq123456, pinyin names…), which the
+    # English-language list above mostly lacks.
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {
+            "password_list_path": BASE_DIR / "disclosure_portal" / "common-passwords-zh.txt"
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/"
+
+# --- Staff accounts (api.md, "Staff accounts") ---
+# Lockout: django-axes, per username (from any address, at any entry point), in the database
+# that every process shares. 10 consecutive failures lock the name for 15 minutes; failures
+# during the lock do not prolong it; a successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "disclosure_portal.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "disclosure_portal.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log
+AXES_VERBOSE = False
+# axes.W006 asks to lock per address too. Not done on purpose: addresses are limited by the
+# per-address throttles (THROTTLE_LOGIN), and an address lock would shut out a whole office
+# behind one NAT address whenever one colleague mistypes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Second factor (TOTP + recovery codes): off | superusers | all. Off in development and
+# tests (the demo logs in without prompts; tests of the second factor turn it on).
+STAFF_2FA = env_str("STAFF_2FA", "off" if DEBUG or TESTING else "superusers").strip().lower()
+OTP_TOTP_ISSUER = env_str("PORTAL_SITE_NAME", "政府信息公开平台")
+# API tokens expire; logout, a password change and a lockout revoke them.
+TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 720)
+# Sessions end after 8 hours without a request: use pushes the expiry forward (at most every
+# 5 minutes, disclosure_portal.middleware.IdleSessionMiddleware).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
+# The audit log's hash chain is keyed (HMAC): set AUDIT_KEY before rotating SECRET_KEY, to the
+# old SECRET_KEY, or the log written so far no longer verifies.
+AUDIT_KEY = env_str("AUDIT_KEY")
 
 # --- Language and time: Chinese first, English second; Beijing time ---
 LANGUAGE_CODE = "zh-hans"
@@ -259,8 +316,8 @@ TASKS = {
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "disclosure_portal.auth.ExpiringTokenAuthentication",
+        "disclosure_portal.auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "disclosure_portal.api.Pagination",

@@ -8,8 +8,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from catalog.sitemaps import SITEMAPS
+from disclosure_portal import auth_api
 
 api_v1 = [
+    path("auth/logout/", auth_api.LogoutView.as_view(), name="api-logout"),
+    path("auth/unlock/", auth_api.UnlockView.as_view(), name="api-unlock"),
     path("", include("catalog.api_urls")),
     path("", include("requests_app.api_urls")),
     path("", include("reports.api_urls")),

@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from disclosure_portal.spreadsheets import xlsx_cell
 from reports.format import (
     APPEAL_KINDS,
     APPEAL_RESULTS,
@@ -850,7 +851,7 @@ def _xlsx_sheet(workbook: Any, data: Mapping[str, Any], grid: Grid) -> None:
         (1, document_title(data), 14),
         (2, heading + (f"　{note}" if note else ""), 12),
     ):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = xlsx_cell(sheet, row, 1, text)
         cell.font = Font(bold=True, size=size)
         cell.alignment = Alignment(horizontal="center" if row == 1 else "left")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=grid.columns)
@@ -859,9 +860,7 @@ def _xlsx_sheet(workbook: Any, data: Mapping[str, Any], grid: Grid) -> None:
     for r, c, cell in place(grid.rows):
         row, column = top + r, 1 + c
         # Figures are numbers (int; the fee a Decimal), so that the sheet can compute.
-        target = sheet.cell(
-            row=row, column=column, value=cell.value if cell.is_number else cell.text
-        )
+        target = xlsx_cell(sheet, row, column, cell.value if cell.is_number else cell.text)
         centred = cell.is_number or cell.kind in CENTRED_KINDS or cell.scope in ("col", "colgroup")
         target.alignment = Alignment(
             horizontal="center" if centred else "left",
