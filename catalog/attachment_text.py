@@ -37,7 +37,7 @@ def extract_text(stream: IO[bytes], kind: str) -> str:
             if size > MAX_TEXT:
                 break
         return "\n".join(parts)[:MAX_TEXT]
-    except Exception:  # noqa: BLE001 - a damaged file has no text to scan, it is not a 500
+    except Exception:  # a damaged file has no text to scan; it is not a 500
         logger.warning("未能读取附件文本（%s）", kind, exc_info=True)
         return ""
 

@@ -1405,7 +1405,9 @@ def demo_resident_id(region: str, birthday: dt.date, serial: int) -> str:
     not exist), so the personal-data scan finds it as it would find a real one."""
     first17 = f"{region}{birthday:%Y%m%d}{serial:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+    return (
+        first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    )
 
 
 def pending_reviews() -> list[ItemPlan]:

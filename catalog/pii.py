@@ -313,4 +313,3 @@ def mask_html(body: str) -> tuple[str, int]:
             if old != new and position >= 0:
                 out[position] = new
     return "".join(out), len(found)
-

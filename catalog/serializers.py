@@ -219,7 +219,9 @@ class ItemSerializer(serializers.ModelSerializer):
 class FindingSerializer(serializers.Serializer):
     """One suspected piece of personal data (catalog.pii), the number masked in ``excerpt``."""
 
-    kind = serializers.CharField(help_text="、".join(f"{k}（{v}）" for k, v in pii.KIND_LABELS.items()))
+    kind = serializers.CharField(
+        help_text="、".join(f"{k}（{v}）" for k, v in pii.KIND_LABELS.items())
+    )
     where = serializers.CharField(help_text='"title"、"body" 或 "attachment:<文件名>"')
     excerpt = serializers.CharField()
 

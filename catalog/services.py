@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from catalog import organs, pii
+from catalog import organs, pii, word_import
 from catalog.attachment_text import extract_text
 from catalog.models import (
     Attachment,
@@ -307,9 +308,7 @@ def item_review(
     today = timezone.localdate()
     with transaction.atomic():
         locked = (
-            Item.objects.select_for_update()
-            .select_related("organ", "created_by")
-            .get(pk=item.pk)
+            Item.objects.select_for_update().select_related("organ", "created_by").get(pk=item.pk)
         )
         if locked.status != Item.Status.PENDING_REVIEW:
             raise StateConflict(_("该信息不在待审核状态。"))
@@ -323,7 +322,13 @@ def item_review(
             locked.review_opinion = opinion
             locked.updated_at = now
             locked.save(
-                update_fields=["status", "reviewed_by", "reviewed_at", "review_opinion", "updated_at"]
+                update_fields=[
+                    "status",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "review_opinion",
+                    "updated_at",
+                ]
             )
             _record_review(locked, actor, decision, opinion=opinion)
             _mail_returned(locked, actor, opinion)
@@ -333,10 +338,7 @@ def item_review(
             raise ValidationError(
                 {
                     "acknowledge_findings": [
-                        _(
-                            "检出%(n)d处疑似个人信息，请先遮盖或删除；确需公开的，"
-                            "请确认并说明理由。"
-                        )
+                        _("检出%(n)d处疑似个人信息，请先遮盖或删除；确需公开的，请确认并说明理由。")
                         % {"n": len(findings)}
                     ]
                 }
@@ -436,6 +438,68 @@ def issue_index_no(organ: Organ, year: int) -> str:
         )
         serial = cursor.fetchone()[0]
     return f"{organ.effective_index_prefix}/{year}-{serial:05d}"
+
+
+IMAGE_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
+
+
+def item_import_word(
+    *, actor: Any, organ: Organ, upload: UploadedFile
+) -> tuple[Item, word_import.WordDocument]:
+    """A draft from a Word document: the body through mammoth and the allow-list, its
+    pictures as the item's attachments, title, 文号 and 成文日期 as proposed by the document's
+    header and signature block (the publisher corrects them before submitting)."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name = (upload.name or "").rsplit("/", 1)[-1]
+    check_upload(
+        upload,
+        name=name,
+        size=upload.size or 0,
+        allowed=frozenset({"docx"}),
+        max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
+    )
+    try:
+        document = word_import.convert(upload)
+    except Exception as error:  # a damaged package is the uploader's problem, not a 500
+        raise ValidationError(
+            {"file": [_("未能读取该 Word 文件，请用 Word 或 WPS 另存为 .docx 后重试。")]}
+        ) from error
+    today = timezone.localdate()
+    stem = name.rsplit(".", 1)[0].strip()
+    formed_on = document.formed_on if document.formed_on and document.formed_on <= today else None
+    data = {
+        "title": (document.title or stem or _("未命名文件"))[:300],
+        "doc_number": document.doc_number[:100],
+        "doc_type": Item.DocType.OTHER,
+        "formed_on": formed_on or today,
+        "body": document.body,
+    }
+    with transaction.atomic():
+        item = item_create(actor=actor, organ=organ, data=data)
+        body = item.body
+        for number, image in enumerate(document.images, start=1):
+            source = f'src="{image.placeholder}"'
+            extension = IMAGE_EXTENSIONS.get(image.content_type)
+            attachment = None
+            if extension:
+                picture = SimpleUploadedFile(
+                    f"图{number}{extension}", image.data, content_type=image.content_type
+                )
+                try:
+                    attachment = attachment_add(actor=actor, item=item, upload=picture)
+                except ValidationError:
+                    attachment = None
+            if attachment is not None:
+                body = body.replace(source, f'src="{attachment.get_absolute_url()}"')
+            else:
+                # A picture the web cannot show (EMF/WMF drawings) is left out, not broken.
+                body = re.sub(rf"<img[^>]*{re.escape(source)}[^>]*>", "", body)
+        if body != item.body:
+            item = item_update(actor=actor, item=item, data={"body": body})
+    document.formed_on = formed_on
+    return item, document
 
 
 def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachment:

@@ -7,92 +7,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_vocabularies_and_search'),
+        ("catalog", "0002_vocabularies_and_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ItemReview',
+            name="ItemReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('submit', '提交审核'), ('approve', '审核通过'), ('return', '退回修改')], max_length=10, verbose_name='审核结论')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('opinion', models.TextField(blank=True, verbose_name='审核意见')),
-                ('findings', models.JSONField(blank=True, default=list, verbose_name='个人信息检查结果')),
-                ('findings_acknowledged', models.BooleanField(default=False, verbose_name='确认发布检出的个人信息')),
-                ('acknowledge_reason', models.TextField(blank=True, verbose_name='确认理由')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("submit", "提交审核"),
+                            ("approve", "审核通过"),
+                            ("return", "退回修改"),
+                        ],
+                        max_length=10,
+                        verbose_name="审核结论",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间"),
+                ),
+                ("opinion", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "findings",
+                    models.JSONField(blank=True, default=list, verbose_name="个人信息检查结果"),
+                ),
+                (
+                    "findings_acknowledged",
+                    models.BooleanField(default=False, verbose_name="确认发布检出的个人信息"),
+                ),
+                ("acknowledge_reason", models.TextField(blank=True, verbose_name="确认理由")),
             ],
             options={
-                'verbose_name': '审核记录',
-                'verbose_name_plural': '审核记录',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "审核记录",
+                "verbose_name_plural": "审核记录",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='item',
-            name='item_published_has_date_and_index',
+            model_name="item",
+            name="item_published_has_date_and_index",
         ),
         migrations.RemoveConstraint(
-            model_name='item',
-            name='item_status_valid',
+            model_name="item",
+            name="item_status_valid",
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='pii_findings',
-            field=models.JSONField(blank=True, default=list, verbose_name='个人信息检查结果'),
+            model_name="attachment",
+            name="pii_findings",
+            field=models.JSONField(blank=True, default=list, verbose_name="个人信息检查结果"),
         ),
         migrations.AddField(
-            model_name='item',
-            name='review_opinion',
-            field=models.TextField(blank=True, verbose_name='审核意见'),
+            model_name="item",
+            name="review_opinion",
+            field=models.TextField(blank=True, verbose_name="审核意见"),
         ),
         migrations.AddField(
-            model_name='item',
-            name='reviewed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='审核时间'),
+            model_name="item",
+            name="reviewed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="审核时间"),
         ),
         migrations.AddField(
-            model_name='item',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人'),
+            model_name="item",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="审核人",
+            ),
         ),
         migrations.AddField(
-            model_name='organ',
-            name='publication_review',
-            field=models.BooleanField(default=True, help_text='开启后，发布员提交的信息须经审核员审核通过才公开（条例第十七条）。', verbose_name='发布前审核'),
+            model_name="organ",
+            name="publication_review",
+            field=models.BooleanField(
+                default=True,
+                help_text="开启后，发布员提交的信息须经审核员审核通过才公开（条例第十七条）。",
+                verbose_name="发布前审核",
+            ),
         ),
         migrations.AlterField(
-            model_name='item',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('pending_review', '待审核'), ('published', '已发布')], default='draft', max_length=20, verbose_name='状态'),
+            model_name="item",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "草稿"), ("pending_review", "待审核"), ("published", "已发布")],
+                default="draft",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'pending_review']), models.Q(('index_no__isnull', False), ('published_on__isnull', False)), _connector='OR'), name='item_published_has_date_and_index'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "pending_review"]),
+                    models.Q(("index_no__isnull", False), ("published_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="item_published_has_date_and_index",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'pending_review', 'published'])), name='item_status_valid'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "pending_review", "published"])),
+                name="item_status_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='itemreview',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="itemreview",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AddField(
-            model_name='itemreview',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='catalog.item'),
+            model_name="itemreview",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="catalog.item",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemreview',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['submit', 'approve', 'return'])), name='item_review_decision_valid'),
+            model_name="itemreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision__in", ["submit", "approve", "return"])),
+                name="item_review_decision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemreview',
-            constraint=models.CheckConstraint(condition=models.Q(('findings_acknowledged', False), models.Q(('acknowledge_reason', ''), _negated=True), _connector='OR'), name='item_review_acknowledgement_has_reason'),
+            model_name="itemreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("findings_acknowledged", False),
+                    models.Q(("acknowledge_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="item_review_acknowledgement_has_reason",
+            ),
         ),
     ]
