@@ -118,8 +118,11 @@ def test_excerpt_shows_context_with_every_number_masked() -> None:
 
 
 def test_numbers_split_by_inline_tags_are_found_and_masked_in_place() -> None:
-    body = f"<p>身份证号<strong>{ID[:6]}</strong>{ID[6:]}</p><table><tr><td>13812345678</td></tr></table>"
-    text, found = pii.scan_html(body)
+    body = (
+        f"<p>身份证号<strong>{ID[:6]}</strong>{ID[6:]}</p>"
+        "<table><tr><td>13812345678</td></tr></table>"
+    )
+    _text, found = pii.scan_html(body)
     assert [f.kind for f in found] == ["resident_id", "mobile"]
     masked, count = pii.mask_html(body)
     assert count == 2
