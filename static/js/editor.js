@@ -75,6 +75,11 @@
   }
 
   function cleanHtml(html) {
+    /* Word's style sheet and style attributes go before parsing: even in a DOMParser
+       document the CSP (style-src 'self') would report each of them as a violation. */
+    html = html
+      .replace(/<style[\s\S]*?<\/style>/gi, "")
+      .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, "");
     /* Parsed in an inert document: nothing in the clipboard runs or loads. */
     var parsed = new DOMParser().parseFromString(html, "text/html");
     var inert = document.implementation.createHTMLDocument("");
@@ -160,6 +165,44 @@
     button.setAttribute("aria-label", button.title);
   });
 
+  var BLOCKS = /^(P|H[2-6]|UL|OL|TABLE|BLOCKQUOTE|PRE|HR|DIV)$/;
+
+  /* Insert the cleaned fragment at the caret with DOM ranges, not execCommand("insertHTML"):
+     Chromium's insertHTML wraps what it inserts in <span style=…>, which the CSP
+     (style-src 'self') blocks and the server would strip anyway. Blocks pasted inside a
+     paragraph go after it, or replace it when it is empty. */
+  function insertFragment(html) {
+    var selection = window.getSelection();
+    if (!selection.rangeCount || !content.contains(selection.anchorNode)) {
+      content.insertAdjacentHTML("beforeend", html);
+      return;
+    }
+    var range = selection.getRangeAt(0);
+    range.deleteContents();
+    var fragment = range.createContextualFragment(html);
+    var hasBlocks = Array.prototype.some.call(fragment.childNodes, function (node) {
+      return node.nodeType === 1 && BLOCKS.test(node.tagName);
+    });
+    var last = fragment.lastChild;
+    var block = range.startContainer;
+    while (block && block.parentNode !== content) {
+      block = block.parentNode;
+    }
+    if (!hasBlocks || !block || block === content) {
+      range.insertNode(fragment);
+    } else if (!block.textContent.trim() && !block.querySelector("img")) {
+      content.replaceChild(fragment, block);
+    } else {
+      content.insertBefore(fragment, block.nextSibling);
+    }
+    if (last) {
+      range.setStartAfter(last);
+      range.collapse(true);
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  }
+
   content.addEventListener("paste", function (event) {
     var data = event.clipboardData;
     var html = data && data.getData("text/html");
@@ -167,7 +210,7 @@
       return; /* plain text: the browser inserts it as text */
     }
     event.preventDefault();
-    window.pell.exec("insertHTML", cleanHtml(html));
+    insertFragment(cleanHtml(html));
     textarea.value = content.innerHTML;
   });
 
