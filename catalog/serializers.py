@@ -288,6 +288,13 @@ class ItemDetailSerializer(ItemSerializer):
 # --- Items: input -------------------------------------------------------------------------
 
 
+# Described by a pattern: drf-spectacular names every enum after its field, and the read-only
+# ``status`` (three values) already owns that name.
+@extend_schema_field({"type": "string", "pattern": "^(draft|published)$"})
+class WriteStatusField(serializers.ChoiceField):
+    pass
+
+
 class ItemWriteSerializer(serializers.Serializer):
     """The editable metadata of an item (目录系统实施指引); used for POST and PATCH."""
 
@@ -349,8 +356,11 @@ class ItemWriteSerializer(serializers.Serializer):
         label=_("正文"), required=False, allow_blank=True, trim_whitespace=False
     )
     co_organs = organ_code_field(label=_("联合发布机构"), many=True, required=False)
-    status = serializers.ChoiceField(
-        label=_("状态"), choices=Item.Status.choices, default=Item.Status.DRAFT
+    # pending_review is where "published" lands when the organ reviews first; not sent.
+    status = WriteStatusField(
+        label=_("状态"),
+        choices=[(s.value, s.label) for s in (Item.Status.DRAFT, Item.Status.PUBLISHED)],
+        default=Item.Status.DRAFT,
     )
     published_on = serializers.DateField(label=_("发布日期"), required=False)
 

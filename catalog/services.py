@@ -453,13 +453,16 @@ def item_import_word(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     name = (upload.name or "").rsplit("/", 1)[-1]
-    check_upload(
-        upload,
-        name=name,
-        size=upload.size or 0,
-        allowed=frozenset({"docx"}),
-        max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
-    )
+    try:
+        check_upload(
+            upload,
+            name=name,
+            size=upload.size or 0,
+            allowed=frozenset({"docx"}),
+            max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
+        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     try:
         document = word_import.convert(upload)
     except Exception as error:  # a damaged package is the uploader's problem, not a 500
