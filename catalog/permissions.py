@@ -76,3 +76,22 @@ def review_queue(user: Any) -> Any:
     if getattr(user, "pk", None) is not None:
         items = items.exclude(created_by_id=user.pk)
     return items
+
+
+def has_reviewer(item: Any) -> bool:
+    """Whether anyone but the author may approve ``item``: an active 审核员 of its organ or an
+    organ above it (or a superuser). Without one, a pending item could never be published."""
+    from django.contrib.auth import get_user_model
+
+    from catalog.organs import organ_tree
+
+    organ_ids = {item.organ_id, *(node.id for node in organ_tree().ancestors(item.organ_id))}
+    profiles = (
+        StaffProfile.objects.filter(organ_id__in=organ_ids, user__is_active=True)
+        .exclude(user_id=item.created_by_id)
+        .only("roles")
+    )
+    if any(StaffRole.REVIEWER in profile.roles for profile in profiles):
+        return True
+    superusers = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    return superusers.exclude(pk=item.created_by_id).exists()

@@ -219,7 +219,10 @@ def item_publish(*, actor: Any, item: Item, published_on: dt.date | None = None)
     a reviewer (``pending_review``); otherwise it is published at once."""
     today = timezone.localdate()
     with transaction.atomic():
-        locked = Item.objects.select_for_update().select_related("organ").get(pk=item.pk)
+        # Lock the item's row only (not its organ's, which every publisher of it shares).
+        locked = (
+            Item.objects.select_for_update(of=("self",)).select_related("organ").get(pk=item.pk)
+        )
         if locked.status != Item.Status.DRAFT:
             return locked
         if not locked.organ.publication_review:
@@ -307,8 +310,11 @@ def item_review(
     reason = (acknowledge_reason or "").strip()
     today = timezone.localdate()
     with transaction.atomic():
+        # ``of``: PostgreSQL cannot lock the nullable side of the author's outer join.
         locked = (
-            Item.objects.select_for_update().select_related("organ", "created_by").get(pk=item.pk)
+            Item.objects.select_for_update(of=("self",))
+            .select_related("organ", "created_by")
+            .get(pk=item.pk)
         )
         if locked.status != Item.Status.PENDING_REVIEW:
             raise StateConflict(_("该信息不在待审核状态。"))

@@ -43,6 +43,7 @@ from catalog.organs import organ_tree
 from catalog.permissions import (
     can_act,
     can_review,
+    has_reviewer,
     is_staff_member,
     organ_ids_for,
     organs_for,
@@ -326,6 +327,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         findings=services.item_findings(item) if not item.is_published else [],
         last_return=_last_return(item),
         may_review=can_review(request.user, item),
+        no_reviewer=item.is_pending_review and not has_reviewer(item),
     )
     return render(request, "staff/item_form.html", context)
 
@@ -454,6 +456,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     items = (
         review_queue(request.user)
         .select_related("organ", "created_by")
+        .prefetch_related("attachments")
         .defer("search_tokens")
         .order_by("updated_at", "id")
     )

@@ -146,3 +146,32 @@ def test_reviewer_of_another_organ_gets_a_404(organ: Organ, publisher: Any) -> N
     response = logged_in(make_staff(other, ["reviewer"])).get(f"/staff/items/{item.pk}/review/")
 
     assert response.status_code == 404
+
+
+def test_author_is_warned_when_nobody_can_review_the_item(organ: Organ, publisher: Any) -> None:
+    item = pending(organ, publisher)
+    client = logged_in(publisher)
+
+    alone = client.get(f"/staff/items/{item.pk}/edit/").content.decode()
+    make_staff(organ, ["reviewer"])
+    covered = client.get(f"/staff/items/{item.pk}/edit/").content.decode()
+
+    assert "尚无其他审核员" in alone
+    assert "尚无其他审核员" not in covered
+
+
+def test_queue_costs_the_same_queries_for_one_item_or_many(
+    organ: Organ, publisher: Any, reviewer: Any, django_assert_num_queries: Any
+) -> None:
+    client = logged_in(reviewer)
+    pending(organ, publisher)
+    client.get("/staff/reviews/")  # warm the organ tree cache
+    for _ in range(5):
+        pending(organ, publisher, body=f"<p>{ID}</p>")
+
+    # session, user, profile, the profile's organ (navigation), count, the page of items
+    # with organ and author, their attachments: none per row.
+    with django_assert_num_queries(7):
+        response = client.get("/staff/reviews/")
+
+    assert "待审核 6 条" in response.content.decode()
