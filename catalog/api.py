@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 from catalog import services
 from catalog.filters import ItemFilter
 from catalog.models import Guide, Item, Organ, StaffRole
-from catalog.permissions import can_act, can_see, profile_of
+from catalog.permissions import can_act, can_review, can_see, profile_of
 from catalog.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -43,9 +43,11 @@ from catalog.serializers import (
     ItemDetailSerializer,
     ItemSerializer,
     ItemUpdateSerializer,
+    MaskResultSerializer,
     OrganCreateSerializer,
     OrganSerializer,
     RepealSerializer,
+    ReviewSerializer,
     StaffInputSerializer,
     StaffOutputSerializer,
     TokenInputSerializer,
@@ -55,6 +57,7 @@ from disclosure_portal import auth
 from disclosure_portal.api import Conflict
 
 PUBLISHER = StaffRole.PUBLISHER.value
+REVIEWER = StaffRole.REVIEWER.value
 PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
 
 
@@ -78,13 +81,24 @@ class IsPublisher(BasePermission):
     """A 发布员 of some organ (or a superuser); which organ is checked per object."""
 
     message = _("只有发布员可以执行此操作。")
+    roles: tuple[str, ...] = (PUBLISHER,)
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
         profile = profile_of(user)
-        return bool(user.is_superuser or (profile and PUBLISHER in profile.roles))
+        return bool(user.is_superuser or (profile and set(self.roles) & set(profile.roles)))
+
+
+class IsReviewer(IsPublisher):
+    message = _("只有审核员可以执行此操作。")
+    roles = (REVIEWER,)
+
+
+class IsPublisherOrReviewer(IsPublisher):
+    message = _("只有发布员或审核员可以执行此操作。")
+    roles = (PUBLISHER, REVIEWER)
 
 
 def require_publisher_of(user: Any, organ: Organ) -> None:
@@ -271,6 +285,10 @@ class ItemViewSet(
     def get_permissions(self) -> list[BasePermission]:
         if self.action in ("list", "retrieve"):
             return [AllowAny()]
+        if self.action == "review":
+            return [IsReviewer()]
+        if self.action == "mask_findings":
+            return [IsPublisherOrReviewer()]
         return [IsPublisher()]
 
     def get_queryset(self) -> QuerySet[Item]:
@@ -300,19 +318,36 @@ class ItemViewSet(
             context["q"] = self.request.query_params.get("q", "").strip()
         return context
 
+    def _serializer_for(self, item: Item) -> ItemDetailSerializer:
+        context = self.get_serializer_context()
+        # Review fields and findings are for the staff of the organ (api.md, Catalog).
+        context["staff_view"] = can_see(self.request.user, item.organ_id)
+        return ItemDetailSerializer(item, context=context)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._serializer_for(self.get_object()).data)
+
     def get_object(self) -> Item:
         item = super().get_object()
         user = self.request.user
         # A draft exists only for the staff of its organ and the organs above it.
         if not item.is_published and not can_see(user, item.organ):
             raise NotFound()
-        if self.action != "retrieve":
+        if self.action == "review":
+            if not can_review(user, item):
+                raise PermissionDenied(
+                    _("您不是该机关或其上级机关的审核员，或者该信息由您本人起草。")
+                )
+        elif self.action == "mask_findings":
+            if not (can_act(user, item.organ, PUBLISHER) or can_review(user, item)):
+                raise PermissionDenied(_("您不是该机关或其上级机关的发布员或审核员。"))
+        elif self.action != "retrieve":
             require_publisher_of(user, item.organ)
         return item
 
     def _detail(self, item: Item, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=item.pk)
-        return Response(self.get_serializer(fresh).data, status=status_code)
+        return Response(self._serializer_for(fresh).data, status=status_code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ItemCreateSerializer(data=request.data)
@@ -362,6 +397,44 @@ class ItemViewSet(
             raise Conflict(_("草稿尚未发布，不能废止或修改。"))
         item = services.item_repeal(actor=request.user, item=item, **serializer.validated_data)
         return self._detail(item)
+
+    @extend_schema(
+        summary="审核目录条目（条例第十七条）",
+        request=ReviewSerializer,
+        responses={
+            **_DETAIL_RESPONSES,
+            403: OpenApiResponse(description="不是该机关或其上级机关的审核员，或为本人起草。"),
+            409: OpenApiResponse(description="条目不在待审核状态。"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        item = self.get_object()
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            item = services.item_review(actor=request.user, item=item, **serializer.validated_data)
+        except services.StateConflict as exc:
+            raise Conflict(str(exc)) from None
+        return self._detail(item)
+
+    @extend_schema(
+        summary="遮盖正文中的个人信息",
+        request=None,
+        responses={
+            200: MaskResultSerializer,
+            403: OpenApiResponse(description="不是该机关或其上级机关的发布员或审核员。"),
+            409: OpenApiResponse(description="已发布的条目不能在此遮盖。"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="mask-findings")
+    def mask_findings(self, request: Request, pk: str | None = None) -> Response:
+        item = self.get_object()
+        try:
+            count = services.item_mask_findings(actor=request.user, item=item)
+        except services.StateConflict as exc:
+            raise Conflict(str(exc)) from None
+        return Response({"masked": count})
 
     @extend_schema(
         summary="上传附件",

@@ -540,7 +540,7 @@ ORGANS_BY_KEY = {spec.key: spec for spec in ORGANS}
 
 # Demo staff: every role for the city government, two departments and the district.
 STAFF_ORGANS = ("city", "edu", "hrss", "jb")
-STAFF_ROLES = ("publisher", "handler", "approver", "reporter")
+STAFF_ROLES = ("publisher", "reviewer", "handler", "approver", "reporter")
 # Printed by the command and named in the README: a demo value, never a real credential.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 
@@ -660,6 +660,7 @@ class ItemPlan:
     repeal: tuple[str, dt.date] | None = None  # (validity, date)
     attachment: str = ""  # name of a generated PDF attachment, "" for none
     draft: bool = False
+    pending: bool = False  # submitted by the organ's publisher, waiting for a reviewer
 
     @property
     def key(self) -> tuple[str, str]:
@@ -1342,6 +1343,7 @@ class Planner:
         self.number_documents()
         self.plan_repeals()
         self.plans.extend(self.drafts())
+        self.plans.extend(pending_reviews())
         return self.plans
 
     def number_documents(self) -> None:
@@ -1396,6 +1398,68 @@ class Planner:
                 )
             )
         return out
+
+
+def demo_resident_id(region: str, birthday: dt.date, serial: int) -> str:
+    """An invented 18-digit ID number with a valid GB 11643 check digit (region 339900 does
+    not exist), so the personal-data scan finds it as it would find a real one."""
+    first17 = f"{region}{birthday:%Y%m%d}{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return (
+        first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    )
+
+
+def pending_reviews() -> list[ItemPlan]:
+    """Two items waiting for review (条例第十七条): a 低保 list that still shows ID and mobile
+    numbers in full — the incident the review exists to stop — and a clean notice."""
+    rows = [
+        ("王某某", demo_resident_id("339901", dt.date(1956, 3, 14), 21), "13905710012", "2"),
+        ("李某某", demo_resident_id("339902", dt.date(1948, 11, 2), 46), "13757120034", "1"),
+        ("陈某某", demo_resident_id("339901", dt.date(1971, 7, 28), 83), "15867130056", "3"),
+    ]
+    table = "".join(
+        f"<tr><td>{name}</td><td>{number}</td><td>{phone}</td><td>{people}</td></tr>"
+        for name, number, phone, people in rows
+    )
+    welfare = ItemPlan(
+        organ="jb",
+        title="江北区2026年第二批城乡最低生活保障对象名单公示",
+        kind="pending",
+        genre="公示",
+        grouping="通知公告",
+        topic="民政、扶贫、救灾\\社会福利",
+        article20=11,
+        doc_type="other",
+        published_on=LAST_DAY,  # set by the reviewer's approval
+        formed_on=dt.date(2026, 6, 1),
+        subject_terms=["最低生活保障", "公示"],
+        summary="公示2026年第二批新增城乡最低生活保障对象。",
+        body=paragraphs(
+            "根据《社会救助暂行办法》，经个人申请、街道审核，现将2026年第二批新增城乡最低"
+            "生活保障对象名单公示如下，公示期7天。",
+        )
+        + "<table><thead><tr><th>姓名</th><th>身份证号</th><th>联系电话</th><th>保障人数</th>"
+        "</tr></thead><tbody>" + table + "</tbody></table>",
+        pending=True,
+    )
+    notice = ItemPlan(
+        organ="edu",
+        title="临江市教育局关于2026年秋季学期中小学开学工作的通知",
+        kind="pending",
+        genre="通知",
+        grouping="通知公告",
+        topic="科技、教育\\教育",
+        article20=11,
+        doc_type="other",
+        published_on=LAST_DAY,
+        formed_on=dt.date(2026, 8, 20),
+        subject_terms=["开学", "通知"],
+        summary="部署2026年秋季学期中小学开学工作。",
+        body=paragraphs("各区县教育局，市直属各学校：", "现就2026年秋季学期开学工作通知如下。"),
+        pending=True,
+    )
+    return [welfare, notice]
 
 
 def plan_items(random_items: int = 320) -> list[ItemPlan]:

@@ -194,8 +194,13 @@ class ItemForm(ChineseLabelsMixin, forms.Form):
     body = forms.CharField(
         label=_("正文"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("HTML 格式，如 <p>段落</p>；保存时会自动清除脚本和不安全的标记。"),
+        # ``data-rich-text``: static/js/editor.js turns it into the editor; without
+        # JavaScript it stays an HTML textarea.
+        widget=forms.Textarea(attrs={"rows": 14, "data-rich-text": "true"}),
+        help_text=_(
+            "可直接从 Word 或 WPS 复制粘贴，或在上方用“从 Word 导入”上传文件；未启用脚本时"
+            "请填写 HTML（如 <p>段落</p>）。保存时会自动清除脚本、样式和不安全的标记。"
+        ),
     )
     attachments = MultipleFileField(
         label=_("附件"),
@@ -397,3 +402,56 @@ class ItemFilterForm(ChineseLabelsMixin, forms.Form):
             # A government's list includes its subordinates (domain.md, Organs).
             items = items.filter(organ_id__in=organ_tree().descendant_ids(data["organ"]))
         return items
+
+
+class WordImportForm(ChineseLabelsMixin, forms.Form):
+    """从 Word 导入: a .docx becomes a draft whose title, 文号 and 成文日期 are proposed."""
+
+    organ = forms.ModelChoiceField(label=_("发布机构"), queryset=Organ.objects.none())
+    file = forms.FileField(
+        label=_("Word 文件（.docx）"),
+        help_text=_(
+            "正文中的标题、列表、表格和图片会保留，字体和颜色不保留；图片作为附件保存。"
+            "旧版 .doc 文件请先在 Word 或 WPS 中另存为 .docx。"
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document"
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, organs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organ"]
+        field.queryset = organs
+        field.choices = [("", _("请选择发布机构")), *organ_choices({o.pk for o in organs})]
+
+
+class ReviewForm(ChineseLabelsMixin, forms.Form):
+    """审核 (条例第十七条): approve, or return to the author with an opinion."""
+
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("approve", _("通过，予以发布")), ("return", _("退回修改"))],
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("退回时必填，会通过邮件告知起草人。"),
+    )
+    acknowledge_findings = forms.BooleanField(
+        label=_("我已核对上列疑似个人信息，确属依法应当公开的内容"),
+        required=False,
+    )
+    acknowledge_reason = forms.CharField(
+        label=_("公开理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：依据《社会救助暂行办法》公示，已按规定隐去部分号码。"),
+    )

@@ -73,6 +73,13 @@ class Organ(models.Model):
             ("mar31", _("每年3月31日前（条例第四十九条第二款）")),
         ],
     )
+    # 条例第十七条: every organ keeps a 审查机制; with it on, a publisher's item waits for a
+    # reviewer (审核员) before it reaches the public ("先审后发").
+    publication_review = models.BooleanField(
+        _("发布前审核"),
+        default=True,
+        help_text=_("开启后，发布员提交的信息须经审核员审核通过才公开（条例第十七条）。"),
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -260,6 +267,7 @@ class Item(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
+        PENDING_REVIEW = "pending_review", _("待审核")
         PUBLISHED = "published", _("已发布")
 
     class DocType(models.TextChoices):
@@ -341,7 +349,7 @@ class Item(models.Model):
     changed_on = models.DateField(_("变更日期"), null=True, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     validity = models.CharField(
         _("有效性"), max_length=10, choices=Validity.choices, default=Validity.IN_FORCE
@@ -360,6 +368,17 @@ class Item(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    # The last review decision (条例第十七条); the full history is in ItemReview.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_opinion = models.TextField(_("审核意见"), blank=True)
 
     objects = ItemQuerySet.as_manager()
 
@@ -374,7 +393,8 @@ class Item(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_on__isnull=False, index_no__isnull=False),
+                condition=Q(status__in=["draft", "pending_review"])
+                | Q(published_on__isnull=False, index_no__isnull=False),
                 name="item_published_has_date_and_index",
             ),
             models.CheckConstraint(
@@ -386,7 +406,8 @@ class Item(models.Model):
                 name="item_repealed_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="item_status_valid"
+                condition=Q(status__in=["draft", "pending_review", "published"]),
+                name="item_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(doc_type__in=["rule", "normative", "other"]), name="item_doctype_valid"
@@ -406,6 +427,56 @@ class Item(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_pending_review(self) -> bool:
+        return self.status == self.Status.PENDING_REVIEW
+
+
+class ItemReview(models.Model):
+    """One step of the review of an item before publication (条例第十七条 审查机制):
+    submitted by a publisher, approved or returned by a reviewer. The record of who decided
+    what and when, including personal-data findings the reviewer chose to let through."""
+
+    class Decision(models.TextChoices):
+        SUBMIT = "submit", _("提交审核")
+        APPROVE = "approve", _("审核通过")
+        RETURN = "return", _("退回修改")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reviews")
+    decision = models.CharField(_("审核结论"), max_length=10, choices=Decision.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    opinion = models.TextField(_("审核意见"), blank=True)
+    # Personal-data findings present at the decision, and the reason given to publish them.
+    findings = models.JSONField(_("个人信息检查结果"), default=list, blank=True)
+    findings_acknowledged = models.BooleanField(_("确认发布检出的个人信息"), default=False)
+    acknowledge_reason = models.TextField(_("确认理由"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["submit", "approve", "return"]),
+                name="item_review_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(findings_acknowledged=False) | ~Q(acknowledge_reason=""),
+                name="item_review_acknowledgement_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.decision} @ {self.at:%Y-%m-%d %H:%M}"
 
 
 class IndexSerial(models.Model):
@@ -438,6 +509,9 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     position = models.PositiveSmallIntegerField(default=0)
+    # Personal data found in the file's text when it was uploaded (catalog.pii); files do
+    # not change, so they are scanned once.
+    pii_findings = models.JSONField(_("个人信息检查结果"), default=list, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -456,6 +530,7 @@ class StaffRole(models.TextChoices):
     APPROVER = "approver", _("负责人")
     PUBLISHER = "publisher", _("发布员")
     REPORTER = "reporter", _("年报编制")
+    REVIEWER = "reviewer", _("审核员")
 
 
 class StaffProfile(models.Model):

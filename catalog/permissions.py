@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog.models import Organ, StaffProfile
+from catalog.models import Organ, StaffProfile, StaffRole
 from catalog.organs import subtree_ids
 
 
@@ -50,3 +50,48 @@ def organs_for(user: Any, role: str | None = None) -> Any:
     ids = organ_ids_for(user, role)
     qs = Organ.objects.all()
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+# --- Review before publication (条例第十七条) ------------------------------------------------
+
+
+def is_author(user: Any, item: Any) -> bool:
+    """The item's author: the one who created it. Review is by someone else (四眼原则)."""
+    return item.created_by_id is not None and item.created_by_id == getattr(user, "pk", None)
+
+
+def can_review(user: Any, item: Any) -> bool:
+    """A 审核员 of the item's organ or of an organ above it, who did not write it."""
+    return can_act(user, item.organ_id, StaffRole.REVIEWER) and not is_author(user, item)
+
+
+def review_queue(user: Any) -> Any:
+    """Items waiting for review that ``user`` may review (their own drafts excluded)."""
+    from catalog.models import Item
+
+    ids = organ_ids_for(user, StaffRole.REVIEWER)
+    items = Item.objects.filter(status=Item.Status.PENDING_REVIEW)
+    if ids is not None:
+        items = items.filter(organ_id__in=ids)
+    if getattr(user, "pk", None) is not None:
+        items = items.exclude(created_by_id=user.pk)
+    return items
+
+
+def has_reviewer(item: Any) -> bool:
+    """Whether anyone but the author may approve ``item``: an active 审核员 of its organ or an
+    organ above it (or a superuser). Without one, a pending item could never be published."""
+    from django.contrib.auth import get_user_model
+
+    from catalog.organs import organ_tree
+
+    organ_ids = {item.organ_id, *(node.id for node in organ_tree().ancestors(item.organ_id))}
+    profiles = (
+        StaffProfile.objects.filter(organ_id__in=organ_ids, user__is_active=True)
+        .exclude(user_id=item.created_by_id)
+        .only("roles")
+    )
+    if any(StaffRole.REVIEWER in profile.roles for profile in profiles):
+        return True
+    superusers = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    return superusers.exclude(pk=item.created_by_id).exists()

@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog import pii
 from catalog.models import Attachment, Guide, Item, Organ, StaffRole, Term, Topic
 from catalog.organs import organ_tree
 from catalog.publication import timeliness
@@ -109,7 +110,7 @@ class OrganSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organ
-        fields = ["code", "name", "short_name", "parent", "index_prefix"]
+        fields = ["code", "name", "short_name", "parent", "index_prefix", "publication_review"]
         read_only_fields = fields
 
 
@@ -122,6 +123,10 @@ class OrganCreateSerializer(serializers.Serializer):
     parent = organ_code_field(label=_("上级机关"), required=False, allow_null=True, default=None)
     index_prefix = serializers.CharField(
         label=_("索引号前段码"), max_length=18, required=False, allow_blank=True, default=""
+    )
+    # 条例第十七条: on unless the organ's 审查机制 is kept outside the portal.
+    publication_review = serializers.BooleanField(
+        label=_("发布前审核"), required=False, default=True
     )
 
     def validate_code(self, value: str) -> str:
@@ -218,8 +223,27 @@ class ItemSerializer(serializers.ModelSerializer):
         return data
 
 
+class FindingSerializer(serializers.Serializer):
+    """One suspected piece of personal data (catalog.pii), the number masked in ``excerpt``."""
+
+    kind = serializers.CharField(
+        help_text="、".join(f"{k}（{v}）" for k, v in pii.KIND_LABELS.items())
+    )
+    where = serializers.CharField(help_text='"title"、"body" 或 "attachment:<文件名>"')
+    excerpt = serializers.CharField()
+
+
 class ItemDetailSerializer(ItemSerializer):
+    """The public detail; staff of the item's organ (``context["staff_view"]``) also get the
+    review fields and the personal-data findings (api.md: the public detail names no staff)."""
+
+    STAFF_FIELDS = ("reviewed_by", "reviewed_at", "review_opinion", "findings")
+
     co_organs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    findings = serializers.SerializerMethodField()
     grouping_name = serializers.CharField(source="grouping.name", read_only=True, default=None)
     audience_name = serializers.CharField(source="audience.name", read_only=True, default=None)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -240,8 +264,26 @@ class ItemDetailSerializer(ItemSerializer):
             "created_at",
             "updated_at",
             "published_late",
+            "reviewed_by",
+            "reviewed_at",
+            "review_opinion",
+            "findings",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, item: Item) -> list[dict[str, str]]:
+        from catalog.services import item_findings
+
+        return item_findings(item)
+
+    def to_representation(self, instance: Item) -> dict[str, Any]:
+        if not self.context.get("staff_view"):
+            # Not computed at all for the public: scanning attachments is not free.
+            fields = self.fields
+            for name in self.STAFF_FIELDS:
+                fields.pop(name, None)
+        return super().to_representation(instance)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_published_late(self, item: Item) -> bool | None:
@@ -251,6 +293,13 @@ class ItemDetailSerializer(ItemSerializer):
 
 
 # --- Items: input -------------------------------------------------------------------------
+
+
+# Described by a pattern: drf-spectacular names every enum after its field, and the read-only
+# ``status`` (three values) already owns that name.
+@extend_schema_field({"type": "string", "pattern": "^(draft|published)$"})
+class WriteStatusField(serializers.ChoiceField):
+    pass
 
 
 class ItemWriteSerializer(serializers.Serializer):
@@ -314,8 +363,11 @@ class ItemWriteSerializer(serializers.Serializer):
         label=_("正文"), required=False, allow_blank=True, trim_whitespace=False
     )
     co_organs = organ_code_field(label=_("联合发布机构"), many=True, required=False)
-    status = serializers.ChoiceField(
-        label=_("状态"), choices=Item.Status.choices, default=Item.Status.DRAFT
+    # pending_review is where "published" lands when the organ reviews first; not sent.
+    status = WriteStatusField(
+        label=_("状态"),
+        choices=[(s.value, s.label) for s in (Item.Status.DRAFT, Item.Status.PUBLISHED)],
+        default=Item.Status.DRAFT,
     )
     published_on = serializers.DateField(label=_("发布日期"), required=False)
 
@@ -395,6 +447,29 @@ class RepealSerializer(serializers.Serializer):
         choices=[(v.value, v.label) for v in REPEAL_VALIDITIES],
         error_messages={"invalid_choice": _("有效性只能是repealed（已废止）或amended（已修改）。")},
     )
+
+
+class ReviewSerializer(serializers.Serializer):
+    """审核 (条例第十七条): approve to publish, or return to the author with an opinion."""
+
+    decision = serializers.ChoiceField(
+        label=_("审核结论"),
+        choices=[("approve", _("通过")), ("return", _("退回"))],
+        error_messages={"invalid_choice": _("审核结论只能是approve（通过）或return（退回）。")},
+    )
+    opinion = serializers.CharField(
+        label=_("审核意见"), required=False, allow_blank=True, default="", max_length=2000
+    )
+    acknowledge_findings = serializers.BooleanField(
+        label=_("确认公开检出的个人信息"), required=False, default=False
+    )
+    acknowledge_reason = serializers.CharField(
+        label=_("确认理由"), required=False, allow_blank=True, default="", max_length=2000
+    )
+
+
+class MaskResultSerializer(serializers.Serializer):
+    masked = serializers.IntegerField(help_text="遮盖的号码个数")
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,13 +19,15 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from catalog import organs
+from catalog import organs, pii, word_import
+from catalog.attachment_text import extract_text
 from catalog.models import (
     Attachment,
     Guide,
     GuideRevision,
     IndexSerial,
     Item,
+    ItemReview,
     Organ,
     StaffProfile,
     StaffRole,
@@ -61,9 +64,15 @@ def organ_create(
     short_name: str = "",
     parent: Organ | None = None,
     index_prefix: str = "",
+    publication_review: bool = True,
 ) -> Organ:
     organ = Organ(
-        code=code, name=name, short_name=short_name, parent=parent, index_prefix=index_prefix
+        code=code,
+        name=name,
+        short_name=short_name,
+        parent=parent,
+        index_prefix=index_prefix,
+        publication_review=publication_review,
     )
     organ.full_clean()
     with transaction.atomic():
@@ -173,13 +182,19 @@ def item_create(
     _validate_dates(item, today)
     item.full_clean(exclude=["index_no", "published_on", "status", "search_tokens"])
     with transaction.atomic():
-        if publish:
+        if publish and organ.publication_review:
+            # 条例第十七条: with the organ's review on, "publish" asks a reviewer to publish.
+            item.status = Item.Status.PENDING_REVIEW
+            item.published_on = None
+        elif publish:
             item.status = Item.Status.PUBLISHED
             item.index_no = issue_index_no(organ, item.published_on.year)
         item.search_tokens = item_search_tokens(item)
         item.save()
         if co_organs:
             item.co_organs.set(co_organs)
+        if item.is_pending_review:
+            _record_review(item, actor, ItemReview.Decision.SUBMIT)
     return item
 
 
@@ -200,22 +215,199 @@ def item_update(
 
 
 def item_publish(*, actor: Any, item: Item, published_on: dt.date | None = None) -> Item:
-    """Publish a draft; its 索引号 is issued now and never changes afterwards."""
+    """A publisher's "publish": with the organ's review on (条例第十七条) the draft waits for
+    a reviewer (``pending_review``); otherwise it is published at once."""
     today = timezone.localdate()
-    published_on = published_on or today
+    with transaction.atomic():
+        # Lock the item's row only (not its organ's, which every publisher of it shares).
+        locked = (
+            Item.objects.select_for_update(of=("self",)).select_related("organ").get(pk=item.pk)
+        )
+        if locked.status != Item.Status.DRAFT:
+            return locked
+        if not locked.organ.publication_review:
+            return _publish_locked(locked, published_on or today, today)
+        locked.published_on = published_on or today
+        _validate_dates(locked, today)  # what would be refused at approval is refused now
+        locked.published_on = None
+        locked.status = Item.Status.PENDING_REVIEW
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["status", "published_on", "updated_at"])
+        _record_review(locked, actor, ItemReview.Decision.SUBMIT)
+    return locked
+
+
+def _publish_locked(locked: Item, published_on: dt.date, today: dt.date) -> Item:
+    """Publish a row locked by the caller; its 索引号 is issued now and never changes."""
+    locked.published_on = published_on
+    _validate_dates(locked, today)
+    locked.status = Item.Status.PUBLISHED
+    if not locked.index_no:
+        locked.index_no = issue_index_no(locked.organ, published_on.year)
+    locked.updated_at = timezone.now()
+    locked.search_tokens = item_search_tokens(locked)
+    locked.save()
+    return locked
+
+
+# --- Review before publication (条例第十七条 审查机制) -----------------------------------------
+
+
+class StateConflict(Exception):
+    """The item's state does not allow the step (the API answers 409)."""
+
+
+def item_findings(item: Item) -> list[dict[str, str]]:
+    """Personal data in the title, the body and every attachment (api.md, Catalog):
+    ``[{"kind", "where", "excerpt"}]`` with the numbers masked in the excerpts."""
+    body_text, _found = pii.scan_html(item.body)
+    findings = pii.report(item.title, "title") + pii.report(body_text, "body")
+    for attachment in item.attachments.all():
+        findings.extend(attachment.pii_findings or [])
+    return findings
+
+
+def _record_review(
+    item: Item,
+    actor: Any,
+    decision: str,
+    *,
+    opinion: str = "",
+    findings: list[dict[str, str]] | None = None,
+    acknowledged: bool = False,
+    reason: str = "",
+) -> ItemReview:
+    return ItemReview.objects.create(
+        item=item,
+        decision=decision,
+        actor=actor if getattr(actor, "pk", None) else None,
+        opinion=opinion,
+        findings=findings or [],
+        findings_acknowledged=acknowledged,
+        acknowledge_reason=reason,
+    )
+
+
+def item_review(
+    *,
+    actor: Any,
+    item: Item,
+    decision: str,
+    opinion: str = "",
+    acknowledge_findings: bool = False,
+    acknowledge_reason: str = "",
+    published_on: dt.date | None = None,
+) -> Item:
+    """A reviewer approves (the item is published, 索引号 issued now) or returns it to the
+    author as a draft with the opinion. Who may review is ``permissions.can_review``.
+
+    Approval is refused while personal data is found, unless the reviewer acknowledges the
+    findings with a reason; the findings and the reason are kept in the review record.
+    """
+    if decision not in (ItemReview.Decision.APPROVE, ItemReview.Decision.RETURN):
+        raise ValidationError({"decision": [_("审核结论只能是“通过”或“退回”。")]})
+    opinion = (opinion or "").strip()
+    reason = (acknowledge_reason or "").strip()
+    today = timezone.localdate()
+    with transaction.atomic():
+        # ``of``: PostgreSQL cannot lock the nullable side of the author's outer join.
+        locked = (
+            Item.objects.select_for_update(of=("self",))
+            .select_related("organ", "created_by")
+            .get(pk=item.pk)
+        )
+        if locked.status != Item.Status.PENDING_REVIEW:
+            raise StateConflict(_("该信息不在待审核状态。"))
+        now = timezone.now()
+        if decision == ItemReview.Decision.RETURN:
+            if not opinion:
+                raise ValidationError({"opinion": [_("退回修改时请填写审核意见。")]})
+            locked.status = Item.Status.DRAFT
+            locked.reviewed_by = actor if getattr(actor, "pk", None) else None
+            locked.reviewed_at = now
+            locked.review_opinion = opinion
+            locked.updated_at = now
+            locked.save(
+                update_fields=[
+                    "status",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "review_opinion",
+                    "updated_at",
+                ]
+            )
+            _record_review(locked, actor, decision, opinion=opinion)
+            _mail_returned(locked, actor, opinion)
+            return locked
+        findings = item_findings(locked)
+        if findings and not acknowledge_findings:
+            raise ValidationError(
+                {
+                    "acknowledge_findings": [
+                        _("检出%(n)d处疑似个人信息，请先遮盖或删除；确需公开的，请确认并说明理由。")
+                        % {"n": len(findings)}
+                    ]
+                }
+            )
+        # api.md names only ``acknowledge_findings``: a client that gives its reason as the
+        # opinion has given one.
+        reason = reason or opinion
+        if findings and not reason:
+            raise ValidationError({"acknowledge_reason": [_("请说明公开这些个人信息的理由。")]})
+        locked.reviewed_by = actor if getattr(actor, "pk", None) else None
+        locked.reviewed_at = now
+        locked.review_opinion = opinion
+        _publish_locked(locked, published_on or today, today)
+        _record_review(
+            locked,
+            actor,
+            decision,
+            opinion=opinion,
+            findings=findings,
+            acknowledged=bool(findings),
+            reason=reason if findings else "",
+        )
+    return locked
+
+
+def _mail_returned(item: Item, actor: Any, opinion: str) -> None:
+    from disclosure_portal.mail import queue_mail
+
+    author = item.created_by
+    if author is None or not author.email:
+        return
+    reviewer = (actor.get_full_name() or actor.get_username()) if actor is not None else ""
+    queue_mail(
+        to=[author.email],
+        subject=_("【退回修改】%(title)s") % {"title": item.title},
+        body=_(
+            "您提交发布的“%(title)s”已被审核员%(reviewer)s退回修改。\n\n审核意见：\n"
+            "%(opinion)s\n\n请登录工作台修改后重新提交：/staff/items/%(pk)d/edit/"
+        )
+        % {"title": item.title, "reviewer": reviewer, "opinion": opinion, "pk": item.pk},
+        kind="review_returned",
+    )
+
+
+def item_mask_findings(*, actor: Any, item: Item) -> int:
+    """Replace the middle digits of every number found in the title and body in place
+    (``3301**********1234``); attachments cannot be edited and must be replaced instead.
+    Returns how many numbers were masked."""
     with transaction.atomic():
         locked = Item.objects.select_for_update().get(pk=item.pk)
-        if locked.status == Item.Status.PUBLISHED:
-            return locked
-        locked.published_on = published_on
-        _validate_dates(locked, today)
-        locked.status = Item.Status.PUBLISHED
-        if not locked.index_no:
-            locked.index_no = issue_index_no(locked.organ, published_on.year)
-        locked.updated_at = timezone.now()
-        locked.search_tokens = item_search_tokens(locked)
-        locked.save()
-    return locked
+        if locked.is_published:
+            raise StateConflict(_("已发布的信息不能在此遮盖，请先按规定撤回或修改。"))
+        title_findings = pii.scan(locked.title)
+        title = pii.mask_text(locked.title, title_findings)
+        body, in_body = pii.mask_html(locked.body)
+        count = len(title_findings) + in_body
+        if count:
+            locked.title = title
+            locked.body = body
+            locked.updated_at = timezone.now()
+            locked.search_tokens = item_search_tokens(locked)
+            locked.save(update_fields=["title", "body", "updated_at", "search_tokens"])
+    return count
 
 
 def item_repeal(*, actor: Any, item: Item, date: dt.date, validity: str) -> Item:
@@ -261,6 +453,71 @@ def issue_index_no(organ: Organ, year: int) -> str:
     return f"{organ.effective_index_prefix}/{year}-{serial:05d}"
 
 
+IMAGE_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
+
+
+def item_import_word(
+    *, actor: Any, organ: Organ, upload: UploadedFile
+) -> tuple[Item, word_import.WordDocument]:
+    """A draft from a Word document: the body through mammoth and the allow-list, its
+    pictures as the item's attachments, title, 文号 and 成文日期 as proposed by the document's
+    header and signature block (the publisher corrects them before submitting)."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name = (upload.name or "").rsplit("/", 1)[-1]
+    try:
+        check_upload(
+            upload,
+            name=name,
+            size=upload.size or 0,
+            allowed=frozenset({"docx"}),
+            max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
+        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    try:
+        document = word_import.convert(upload)
+    except Exception as error:  # a damaged package is the uploader's problem, not a 500
+        raise ValidationError(
+            {"file": [_("未能读取该 Word 文件，请用 Word 或 WPS 另存为 .docx 后重试。")]}
+        ) from error
+    today = timezone.localdate()
+    stem = name.rsplit(".", 1)[0].strip()
+    formed_on = document.formed_on if document.formed_on and document.formed_on <= today else None
+    data = {
+        "title": (document.title or stem or _("未命名文件"))[:300],
+        "doc_number": document.doc_number[:100],
+        "doc_type": Item.DocType.OTHER,
+        "formed_on": formed_on or today,
+        "body": document.body,
+    }
+    with transaction.atomic():
+        item = item_create(actor=actor, organ=organ, data=data)
+        body = item.body
+        for number, image in enumerate(document.images, start=1):
+            source = f'src="{image.placeholder}"'
+            extension = IMAGE_EXTENSIONS.get(image.content_type)
+            attachment = None
+            if extension:
+                picture = SimpleUploadedFile(
+                    f"图{number}{extension}", image.data, content_type=image.content_type
+                )
+                try:
+                    attachment = attachment_add(actor=actor, item=item, upload=picture)
+                except ValidationError:
+                    attachment = None
+            if attachment is not None:
+                body = body.replace(source, f'src="{attachment.get_absolute_url()}"')
+            else:
+                # A picture the web cannot show (EMF/WMF drawings) is left out, not broken.
+                body = re.sub(rf"<img[^>]*{re.escape(source)}[^>]*>", "", body)
+        if body != item.body:
+            item = item_update(actor=actor, item=item, data={"body": body})
+    document.formed_on = formed_on
+    return item, document
+
+
 def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachment:
     from django.conf import settings
 
@@ -272,6 +529,8 @@ def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachmen
         max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
     )
     name = (upload.name or "附件").rsplit("/", 1)[-1][:200]
+    # Personal data in the file's text is found once, now (catalog.pii).
+    text = extract_text(upload, checked.kind.code)
     attachment = Attachment(
         item=item,
         name=name,
@@ -280,6 +539,7 @@ def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachmen
         size=checked.size,
         sha256=checked.sha256,
         position=item.attachments.count(),
+        pii_findings=pii.report(text, f"attachment:{name}"),
     )
     attachment.file.save(name, upload, save=False)
     attachment.save()

@@ -29,5 +29,9 @@ urlpatterns = [
     path("items/<int:pk>/edit/", staff_views.item_edit, name="item_edit"),
     path("items/<int:pk>/publish/", staff_views.item_publish, name="item_publish"),
     path("items/<int:pk>/repeal/", staff_views.item_repeal, name="item_repeal"),
+    path("items/word/", staff_views.item_import_word, name="item_import_word"),
+    path("items/<int:pk>/review/", staff_views.item_review, name="item_review"),
+    path("items/<int:pk>/mask/", staff_views.item_mask, name="item_mask"),
+    path("reviews/", staff_views.review_queue_view, name="review_queue"),
     path("organs/<str:code>/guide/", staff_views.guide_edit, name="guide_edit"),
 ]

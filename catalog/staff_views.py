@@ -29,10 +29,27 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog import services
-from catalog.forms import GuideForm, ItemFilterForm, ItemForm, RepealForm, add_service_errors
-from catalog.models import Guide, GuideRevision, Item, Organ, StaffRole
+from catalog.forms import (
+    GuideForm,
+    ItemFilterForm,
+    ItemForm,
+    RepealForm,
+    ReviewForm,
+    WordImportForm,
+    add_service_errors,
+)
+from catalog.models import Guide, GuideRevision, Item, ItemReview, Organ, StaffRole
 from catalog.organs import organ_tree
-from catalog.permissions import can_act, is_staff_member, organ_ids_for, organs_for, profile_of
+from catalog.permissions import (
+    can_act,
+    can_review,
+    has_reviewer,
+    is_staff_member,
+    organ_ids_for,
+    organs_for,
+    profile_of,
+    review_queue,
+)
 
 ITEMS_PER_PAGE = 25
 REVISIONS_SHOWN = 30
@@ -87,6 +104,16 @@ STAFF_SECTIONS: list[StaffSection] = [
         roles=frozenset({StaffRole.PUBLISHER}),
         description=gettext_lazy("起草、发布、修改和废止政府信息公开目录中的信息。"),
         position=10,
+    ),
+    StaffSection(
+        key="reviews",
+        title=gettext_lazy("发布审核"),
+        url="staff:review_queue",
+        roles=frozenset({StaffRole.REVIEWER}),
+        description=gettext_lazy(
+            "发布前审查待发布的信息，核对个人信息后通过或退回（条例第十七条）。"
+        ),
+        position=15,
     ),
     StaffSection(
         key="guide",
@@ -199,10 +226,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for node in organ_tree().flat()
             if publisher_ids is None or node.id in publisher_ids
         ][:50]
+    review_count = None
+    if organ_ids_for(user, StaffRole.REVIEWER) != set():
+        review_count = review_queue(user).count()
     context = staff_context(
         request,
         profile=profile,
         draft_count=drafts,
+        review_count=review_count,
         guide_organs=guide_organs,
     )
     return render(request, "staff/dashboard.html", context)
@@ -254,9 +285,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 if publish:
-                    messages.success(
-                        request, _("已发布“%(title)s”，索引号：%(no)s。") % _labels(item)
-                    )
+                    _published_message(request, item)
                 else:
                     messages.success(request, _("已保存草稿“%(title)s”。") % _labels(item))
                 return redirect("staff:item_edit", pk=item.pk)
@@ -278,7 +307,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ItemForm(request.POST, request.FILES, organs=organs, item=item)
         if form.is_valid():
-            publish = request.POST.get("action") == "publish" and not item.is_published
+            publish = request.POST.get("action") == "publish" and item.status == Item.Status.DRAFT
             try:
                 with transaction.atomic():
                     item = services.item_update(
@@ -292,16 +321,38 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 item.refresh_from_db()
             else:
                 if publish:
-                    messages.success(
-                        request, _("已发布“%(title)s”，索引号：%(no)s。") % _labels(item)
-                    )
+                    _published_message(request, item)
                 else:
                     messages.success(request, _("已保存“%(title)s”。") % _labels(item))
                 return redirect("staff:item_edit", pk=item.pk)
     else:
         form = ItemForm(organs=organs, item=item)
-    context = staff_context(request, form=form, item=item, attachments=list(item.attachments.all()))
+    attachments = list(item.attachments.all())
+    context = staff_context(
+        request,
+        form=form,
+        item=item,
+        attachments=attachments,
+        findings=services.item_findings(item) if not item.is_published else [],
+        last_return=_last_return(item),
+        may_review=can_review(request.user, item),
+        no_reviewer=item.is_pending_review and not has_reviewer(item),
+    )
     return render(request, "staff/item_form.html", context)
+
+
+def _published_message(request: HttpRequest, item: Item) -> None:
+    if item.is_pending_review:
+        messages.success(request, _("已提交“%(title)s”，待审核员审核通过后发布。") % _labels(item))
+    else:
+        messages.success(request, _("已发布“%(title)s”，索引号：%(no)s。") % _labels(item))
+
+
+def _last_return(item: Item) -> ItemReview | None:
+    """The reviewer's opinion the author must act on: shown while the item is a draft."""
+    if item.status != Item.Status.DRAFT or not item.reviewed_at:
+        return None
+    return item.reviews.filter(decision=ItemReview.Decision.RETURN).select_related("actor").first()
 
 
 @staff_required(StaffRole.PUBLISHER)
@@ -311,13 +362,16 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if item.is_published:
         messages.info(request, _("“%(title)s”已经发布，索引号：%(no)s。") % _labels(item))
         return redirect("staff:item_edit", pk=item.pk)
+    if item.is_pending_review:
+        messages.info(request, _("“%(title)s”已提交，正在等待审核。") % _labels(item))
+        return redirect("staff:item_edit", pk=item.pk)
     try:
         item = services.item_publish(actor=request.user, item=item)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("已发布“%(title)s”，索引号：%(no)s。") % _labels(item))
+        _published_message(request, item)
     return redirect("staff:item_edit", pk=item.pk)
 
 
@@ -355,6 +409,126 @@ def item_repeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _labels(item: Item) -> dict[str, str]:
     return {"title": item.title, "no": item.index_no or ""}
+
+
+# --- Word in ----------------------------------------------------------------------------------
+
+
+@staff_required(StaffRole.PUBLISHER)
+@require_http_methods(["GET", "POST"])
+def item_import_word(request: HttpRequest) -> HttpResponse:
+    """从 Word 导入: the document becomes a draft, opened in the editor for corrections."""
+    organs = organs_for(request.user, StaffRole.PUBLISHER)
+    if request.method == "POST":
+        form = WordImportForm(request.POST, request.FILES, organs=organs)
+        if form.is_valid():
+            try:
+                item, document = services.item_import_word(
+                    actor=request.user,
+                    organ=form.cleaned_data["organ"],
+                    upload=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("已从 Word 导入“%(title)s”，请核对标题、文号、成文日期和正文后提交。")
+                    % _labels(item),
+                )
+                if document.formed_on is None:
+                    messages.warning(
+                        request, _("未在落款处找到成文日期，暂填为今天，请改为文件的成文日期。")
+                    )
+                return redirect("staff:item_edit", pk=item.pk)
+    else:
+        own = profile_of(request.user)
+        form = WordImportForm(organs=organs, initial={"organ": own.organ_id} if own else None)
+    return render(request, "staff/item_import.html", staff_context(request, form=form))
+
+
+# --- Review before publication (条例第十七条) ----------------------------------------------------
+
+
+def _reviewable_item(request: HttpRequest, pk: int) -> Item:
+    """An item the user may review; anything else of an organ they cannot see is a 404."""
+    item = get_object_or_404(Item.objects.select_related("organ", "created_by"), pk=pk)
+    if not can_act(request.user, item.organ_id, StaffRole.REVIEWER):
+        raise Http404
+    if not can_review(request.user, item):
+        raise PermissionDenied(_("起草人不能审核自己起草的信息。"))
+    return item
+
+
+@staff_required(StaffRole.REVIEWER)
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    items = (
+        review_queue(request.user)
+        .select_related("organ", "created_by")
+        .prefetch_related("attachments")
+        .defer("search_tokens")
+        .order_by("updated_at", "id")
+    )
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"item": item, "findings": services.item_findings(item)} for item in page]
+    context = staff_context(request, page=page, rows=rows)
+    return render(request, "staff/review_queue.html", context)
+
+
+@staff_required(StaffRole.REVIEWER)
+@require_http_methods(["GET", "POST"])
+def item_review(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _reviewable_item(request, pk)
+    if not item.is_pending_review:
+        messages.info(request, _("“%(title)s”不在待审核状态。") % _labels(item))
+        return redirect("staff:review_queue")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_review(actor=request.user, item=item, **form.cleaned_data)
+        except services.StateConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("staff:review_queue")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if item.is_published:
+                messages.success(
+                    request, _("已审核通过并发布“%(title)s”，索引号：%(no)s。") % _labels(item)
+                )
+            else:
+                messages.success(request, _("已将“%(title)s”退回起草人修改。") % _labels(item))
+            return redirect("staff:review_queue")
+    context = staff_context(
+        request,
+        item=item,
+        form=form,
+        findings=services.item_findings(item),
+        attachments=list(item.attachments.all()),
+        history=list(item.reviews.select_related("actor")[:20]),
+    )
+    return render(request, "staff/item_review.html", context)
+
+
+@staff_required()
+@require_POST
+def item_mask(request: HttpRequest, pk: int) -> HttpResponse:
+    """遮盖: replace the middle digits of the numbers found in the title and body."""
+    item = get_object_or_404(Item.objects.select_related("organ"), pk=pk)
+    publisher = can_act(request.user, item.organ_id, StaffRole.PUBLISHER)
+    if not (publisher or can_review(request.user, item)):
+        raise Http404
+    try:
+        count = services.item_mask_findings(actor=request.user, item=item)
+    except services.StateConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        if count:
+            messages.success(request, _("已遮盖正文和标题中的 %(n)d 处号码。") % {"n": count})
+        else:
+            messages.info(request, _("正文和标题中没有需要遮盖的号码。"))
+    back = (request.POST.get("next") == "review" or not publisher) and item.is_pending_review
+    return redirect("staff:item_review" if back else "staff:item_edit", pk=item.pk)
 
 
 # --- Guide (条例第十二条) -----------------------------------------------------------------------

@@ -21,7 +21,9 @@ def guide_url(code: str) -> str:
 
 class TestOrganList:
     def test_anyone_lists_organs_with_parent_code_and_effective_prefix(self, api: Any) -> None:
-        city = make_organ("某市人民政府", code=credit_code(1), short_name="某市政府")
+        city = make_organ(
+            "某市人民政府", code=credit_code(1), short_name="某市政府", publication_review=True
+        )
         make_organ("某市财政局", parent=city, code=credit_code(2), index_prefix="CZJ")
 
         response = api.get(ORGANS_URL)
@@ -39,6 +41,7 @@ class TestOrganList:
                 "parent": None,
                 # Default 前段码: characters 9–17 of the credit code (组织机构代码).
                 "index_prefix": city.code[8:17],
+                "publication_review": True,  # 条例第十七条 审查机制
             },
             {
                 "code": credit_code(2),
@@ -46,6 +49,7 @@ class TestOrganList:
                 "short_name": "",
                 "parent": city.code,
                 "index_prefix": "CZJ",
+                "publication_review": False,
             },
         ]
 
@@ -115,6 +119,8 @@ class TestOrganCreate:
             "short_name": "市卫健委",
             "parent": city.code,
             "index_prefix": code[8:17],
+            # 条例第十七条: a new organ reviews before publishing unless told otherwise.
+            "publication_review": True,
         }
         organ = Organ.objects.get(code=code)
         assert organ.parent == city

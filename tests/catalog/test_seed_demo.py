@@ -32,6 +32,7 @@ from catalog.models import (
     Term,
 )
 from catalog.organs import organ_tree
+from catalog.services import item_findings
 from catalog.validators import credit_code_problem
 
 MODELS = (Organ, Guide, GuideRevision, Term, Item, Attachment, IndexSerial, StaffProfile)
@@ -119,9 +120,22 @@ class TestSeedDemo(TestCase):
         users = get_user_model().objects
         assert users.filter(username="admin", is_superuser=True).exists()
         roles = {role for profile in StaffProfile.objects.all() for role in profile.roles}
-        assert roles == {"publisher", "handler", "approver", "reporter"}
+        assert roles == {"publisher", "reviewer", "handler", "approver", "reporter"}
         assert users.get(username="city_publisher").check_password("demo-password-2026")
         assert "edu_handler" in self.first_out and "demo-password-2026" in self.first_out
+
+    def test_published_items_were_approved_by_a_reviewer_and_some_wait_for_review(self) -> None:
+        # 条例第十七条: the demo organs review before publishing, as real ones must.
+        assert not Item.objects.published().filter(reviewed_by=None).exists()
+        reviewers = set(Item.objects.published().values_list("reviewed_by__username", flat=True))
+        assert reviewers <= {"city_reviewer", "edu_reviewer", "hrss_reviewer", "jb_reviewer"}
+        pending = Item.objects.filter(status=Item.Status.PENDING_REVIEW)
+        assert pending.count() == 2
+        welfare = pending.get(title__contains="最低生活保障")
+        assert welfare.created_by.username == "jb_publisher"
+        # The list still shows ID and mobile numbers in full: what the reviewer must catch.
+        kinds = {finding["kind"] for finding in item_findings(welfare)}
+        assert kinds == {"resident_id", "mobile"}
 
 
 def test_hook_calls_the_seed_function_of_an_app_demo_module(monkeypatch: Any) -> None:

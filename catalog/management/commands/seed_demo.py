@@ -188,8 +188,26 @@ def item_data(plan: ItemPlan, organ: Organ, vocabulary: Vocabulary) -> dict[str,
     }
 
 
+def demo_user(key: str, role: str) -> Any:
+    return get_user_model().objects.filter(username=f"{key}_{role}").first()
+
+
+def reviewer_for(plan: ItemPlan) -> Any:
+    """The demo 审核员 of the item's organ, else of the nearest organ above it that has one
+    (条例第十七条: every organ's items are reviewed; the city's reviewer covers the tree)."""
+    key: str | None = plan.organ
+    while key is not None:
+        if key in demo_data.STAFF_ORGANS:
+            return demo_user(key, "reviewer")
+        key = demo_data.ORGANS_BY_KEY[key].parent
+    return None
+
+
 def seed_items(by_key: dict[str, Organ]) -> tuple[int, int]:
-    """Create the planned items not yet present, in date order so 索引号 follow the dates."""
+    """Create the planned items not yet present, in date order so 索引号 follow the dates.
+
+    Published items go the way they would today: submitted, then approved by a reviewer on
+    their publication day (the organs review before publishing, 条例第十七条)."""
     today = timezone.localdate()
     vocabulary = Vocabulary()
     existing = set(Item.objects.values_list("organ_id", "title"))
@@ -198,7 +216,7 @@ def seed_items(by_key: dict[str, Organ]) -> tuple[int, int]:
         organ = by_key[plan.organ]
         if (organ.pk, plan.title) in existing:
             continue
-        if not plan.draft and plan.published_on > today:
+        if not (plan.draft or plan.pending) and plan.published_on > today:
             skipped_future += 1
             continue
         create_item(plan, organ, by_key, vocabulary, today)
@@ -214,14 +232,23 @@ def create_item(
     vocabulary: Vocabulary,
     today: dt.date,
 ) -> Item:
+    author = demo_user(plan.organ, "publisher") if plan.pending else None
     item = services.item_create(
-        actor=None,
+        actor=author,
         organ=organ,
         data=item_data(plan, organ, vocabulary),
         publish=not plan.draft,
-        published_on=None if plan.draft else plan.published_on,
+        published_on=None if plan.draft or plan.pending else plan.published_on,
         co_organs=[by_key[key] for key in plan.co_organs] or None,
     )
+    if item.is_pending_review and not plan.pending:
+        item = services.item_review(
+            actor=reviewer_for(plan),
+            item=item,
+            decision="approve",
+            opinion="同意发布。",
+            published_on=plan.published_on,
+        )
     if plan.repeal and plan.repeal[1] <= today:
         validity, day = plan.repeal
         services.item_repeal(actor=None, item=item, date=day, validity=validity)
