@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 from catalog import pii
 from catalog.models import Item, ItemReview, Organ
 from tests.factories import credit_code, make_organ, make_staff, make_superuser
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,9 @@ class TestDecision:
         assert response.status_code == 200
         assert response.json()["status"] == "draft"
         assert response.json()["review_opinion"] == "第二段的联系电话请改为办公电话。"
+        # The mail is queued with the decision and sent by the task worker.
+        assert mailoutbox == []
+        assert run_queued_tasks() == 1
         assert len(mailoutbox) == 1
         mail = mailoutbox[0]
         assert mail.to == ["edu_pub@example.cn"] and "退回修改" in mail.subject
