@@ -194,8 +194,9 @@ class IsSuperuser(BasePermission):
 def _require_staff(request: Request) -> None:
     if not request.user or not request.user.is_authenticated:
         raise NotAuthenticated()
-    if not is_staff_member(request.user):
-        raise PermissionDenied(_("只有行政机关工作人员可以查看申请。"))
+    if not permissions.may(request.user, permissions.Action.VIEW):
+        # api.md: a user without the handler or approver role sees no applications.
+        raise PermissionDenied(_("只有经办人和负责人可以查看申请。"))
 
 
 def _visible_application(request: Request, pk: int, *, detail: bool = False) -> Application:
@@ -376,7 +377,13 @@ class ApplicationActionView(APIView):
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         application = _visible_application(request, pk)
-        if not permissions.can_act(request.user, application):
+        if action == "extend":
+            # 条例第三十三条第二款: the 负责人 approves; anyone else is refused whatever the body.
+            if not permissions.can_approve_extension(request.user, application):
+                raise PermissionDenied(
+                    _("只有本机关的政府信息公开工作机构负责人可以决定延长答复期限。")
+                )
+        elif not permissions.can_act(request.user, application):
             raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
         try:
             if action == "assign":

@@ -895,12 +895,14 @@ class Runner:
             if day > self.today:
                 break  # not happened yet: the application waits in its current state
             params = dict(step.params)
+            step_actor = actor
             if step.action == EventType.ANSWER:
                 params = self.answer_params(application, day, params["outcome"])
             elif step.action == EventType.EXTEND:
-                params["approved_by"] = self.staff.user(plan.organ, "approver").get_username()
+                # 条例第三十三条第二款: the 负责人 decides an extension himself.
+                step_actor = self.staff.user(plan.organ, "approver")
             application = services.perform_action(
-                step.action, actor=actor, application=application, date=day, **params
+                step.action, actor=step_actor, application=application, date=day, **params
             )
         return application
 

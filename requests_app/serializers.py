@@ -419,7 +419,7 @@ class StartConsultationSerializer(ActionSerializer):
 class ExtendSerializer(ActionSerializer):
     workdays = serializers.IntegerField(min_value=1, max_value=20)
     reason = serializers.CharField(max_length=1000)
-    approved_by = serializers.CharField(max_length=150)
+    # No ``approved_by``: the consent is the caller's own act (api.md); a name sent is ignored.
 
 
 class IssueFeeNoticeSerializer(ActionSerializer):
