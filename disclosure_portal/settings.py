@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: oversized bodies and NUL bytes are refused before anything reads them (issue 8).
+    "disclosure_portal.request_guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +201,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ITEM_ATTACHMENT_MAX_BYTES = env_int("ITEM_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
+# The largest request body accepted at all (413 before it is read): room for one item
+# attachment of the largest size, or five scans of an application, plus the form around them.
+# deploy/nginx sets ``client_max_body_size`` to the same figure (64m).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 64 * 1024 * 1024)
 
 # --- Content Security Policy: nothing is loaded from anywhere but the portal itself ---
 from django.utils.csp import CSP  # noqa: E402
@@ -253,6 +259,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [
+        "disclosure_portal.api.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "disclosure_portal.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -27,7 +27,7 @@ from rest_framework.exceptions import (
     ValidationError,
 )
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +36,7 @@ from rest_framework.views import APIView
 
 from catalog.organs import organ_tree
 from catalog.permissions import is_staff_member
-from disclosure_portal.api import Conflict, Pagination
+from disclosure_portal.api import Conflict, ObjectJSONParser, Pagination
 from requests_app import calendar as calendar_module
 from requests_app import permissions, services, throttling
 from requests_app.models import (
@@ -262,7 +262,7 @@ class ApplicationFilter(filters.FilterSet):
 class ApplicationListCreateView(_ThrottledInChinese, GenericAPIView):
     """GET: the staff queue, scoped to the caller's organs. POST: anyone applies."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
     pagination_class = Pagination
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ApplicationFilter
@@ -480,11 +480,17 @@ class AddWorkdaysView(APIView):
     def get(self, request: Request) -> Response:
         query = AddWorkdaysQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        count = add_workdays(
-            calendar_module.current_calendar(),
-            query.validated_data["start"],
-            query.validated_data["days"],
-        )
+        try:
+            count = add_workdays(
+                calendar_module.current_calendar(),
+                query.validated_data["start"],
+                query.validated_data["days"],
+            )
+        except OverflowError:
+            # The count would run past 9999-12-31, the last date Python (and the API) knows.
+            raise ValidationError(
+                {"start": [_("起算日期过晚：计算结果将超出9999年12月31日。")]}
+            ) from None
         return Response(
             {
                 "date": count.date.isoformat(),
