@@ -264,16 +264,15 @@ def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachmen
         allowed=ITEM_KINDS,
         max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
     )
-    name = (upload.name or "附件").rsplit("/", 1)[-1][:200]
     attachment = Attachment(
         item=item,
-        name=name,
+        name=checked.name,
         content_type=checked.kind.content_type,
         extension=checked.kind.extension,
         size=checked.size,
         sha256=checked.sha256,
         position=item.attachments.count(),
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(checked.name, upload, save=False)  # stored under attachment_path
     attachment.save()
     return attachment

@@ -36,6 +36,7 @@ from catalog.search import COUNT_LIMIT, search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
+from catalog.uploads import served_name_for
 
 PAGE_SIZE = 20
 LATEST_COUNT = 10
@@ -619,7 +620,8 @@ def attachment_download(request: HttpRequest, item_id: int, pk: int) -> FileResp
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.name,
+        # Rows stored before names were sanitised are served under the safe name too.
+        filename=served_name_for(attachment.name, attachment.content_type),
         content_type=attachment.content_type,
     )
     if not attachment.item.is_published:

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import (
@@ -36,6 +38,7 @@ from rest_framework.views import APIView
 
 from catalog.organs import organ_tree
 from catalog.permissions import is_staff_member
+from catalog.uploads import served_name_for
 from disclosure_portal.api import Conflict, ObjectJSONParser, Pagination
 from requests_app import calendar as calendar_module
 from requests_app import permissions, services, throttling
@@ -408,6 +411,34 @@ class ApplicationActionView(APIView):
         except DjangoValidationError as exc:
             _raise_service_errors(exc)
         return _detail_response(request, pk)
+
+
+class ApplicationAttachmentView(APIView):
+    """An applicant's scan, for callers who may see the application (ID documents)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="申请或附件不存在"),
+        }
+    )
+    def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
+        application = _visible_application(request, pk)
+        attachment = application.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound(_("附件不存在。"))
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise NotFound(_("附件不存在。")) from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=served_name_for(attachment.name, attachment.content_type),
+            content_type=attachment.content_type or "application/octet-stream",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # --- Appeals ------------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Organ
+from catalog.uploads import served_name_for
 from requests_app import deadlines
 from requests_app.models import (
     OPEN_STATUSES,
@@ -216,6 +218,16 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
         return user.get_username() if user is not None else None
 
 
+class AttachmentSerializer(serializers.Serializer):
+    """An applicant's scan as the detail lists it (documentation of the OpenAPI schema)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     """Everything staff of the organ may see, with the live deadline fold (api.md)."""
 
@@ -293,9 +305,21 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             ),
         }
 
+    @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, application: Application) -> list[dict[str, Any]]:
+        """api.md: ``name`` is the served name (sanitised stem + the detected type's
+        extension); ``url`` downloads the file for a caller who may see the application."""
         return [
-            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            {
+                "id": a.pk,
+                "name": served_name_for(a.name, a.content_type),
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse(
+                    "api-application-attachment",
+                    kwargs={"pk": application.pk, "attachment_id": a.pk},
+                ),
+            }
             for a in application.attachments.all()
         ]
 

@@ -31,11 +31,10 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from catalog.models import Item, Organ
-from catalog.uploads import APPLICATION_KINDS, CheckedUpload, check_upload
+from catalog.uploads import APPLICATION_KINDS, CheckedUpload, check_upload, random_name
 from catalog.validators import credit_code_problem
 from requests_app import calendar as calendar_module
 from requests_app import notifications, permissions
@@ -649,13 +648,13 @@ def application_submit(
         for upload, result in checked:
             attachment = ApplicationAttachment(
                 application=application,
-                name=(upload.name or "附件").rsplit("/", 1)[-1][:200],
+                name=result.name,
                 content_type=result.kind.content_type,
                 size=result.size,
                 sha256=result.sha256,
             )
             # A random stored name: ID scans must not be findable by guessing file names.
-            attachment.file.save(get_random_string(32) + result.kind.extension, upload, save=False)
+            attachment.file.save(random_name(result.kind), upload, save=False)
             attachment.save()
         notifications.notify_applicant(
             application, notifications.RECEIVED, online=channel == Channel.ONLINE

@@ -34,6 +34,7 @@ from catalog.models import StaffProfile, StaffRole
 from catalog.organs import organ_tree
 from catalog.permissions import profile_of
 from catalog.staff_views import staff_context, staff_required
+from catalog.uploads import served_name_for
 from requests_app import letters, permissions, services
 from requests_app.calendar import current_calendar
 from requests_app.calendar_data import bundled_calendar
@@ -544,7 +545,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.name,
+        # Rows stored before names were sanitised are served under the safe name too.
+        filename=served_name_for(attachment.name, attachment.content_type),
         content_type=attachment.content_type or "application/octet-stream",
     )
 

@@ -12,13 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalog.models import Attachment, IndexSerial, Item, Organ, Term, Topic
+from tests import files
 from tests.factories import credit_code, make_item, make_organ, make_staff, make_superuser
 
 pytestmark = pytest.mark.django_db
 
 ITEMS_URL = "/api/v1/items/"
 INDEX_NO = re.compile(r"^(?P<prefix>.+)/(?P<year>\d{4})-(?P<serial>\d{5})$")
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = files.pdf()
 
 
 def item_url(item: Item | int, suffix: str = "") -> str:

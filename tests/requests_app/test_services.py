@@ -34,6 +34,7 @@ from requests_app.tracking import (
     new_tracking_code,
     normalize_tracking_code,
 )
+from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 from tests.requests_app.factories import application_data, make_application, person
 
@@ -41,8 +42,8 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = files.pdf()
+PNG = files.png()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 

@@ -35,6 +35,7 @@ from requests_app.models import (
 )
 from requests_app.tracking import display_tracking_code
 from requests_app.workdays import add_workdays
+from tests import files
 from tests.factories import make_organ, make_staff, make_superuser
 from tests.requests_app.factories import make_application, person, resident_id
 
@@ -44,7 +45,7 @@ pytestmark = [
 ]
 
 D = dt.date
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = files.pdf()
 
 
 @pytest.fixture(autouse=True)
