@@ -608,8 +608,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def attachment_download(request: HttpRequest, item_id: int, pk: int) -> FileResponse:
+    # ``item__pk`` rather than ``item_id``: the primary-key lookup answers "none" for an id
+    # beyond the database's integer range, where the foreign-key lookup raised (page fuzzer).
     attachment = get_object_or_404(
-        Attachment.objects.select_related("item"), pk=pk, item_id=item_id
+        Attachment.objects.select_related("item"), pk=pk, item__pk=item_id
     )
     _visible_item(request, attachment.item)
     try:

@@ -267,7 +267,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "disclosure_portal.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "disclosure_portal.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "disclosure_portal.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "600/min"),
@@ -289,6 +289,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "disclosure_portal.schema.optional_output_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Items and reports share the draft/published choice set.
         "PublicationStatusEnum": "catalog.models.Item.Status",

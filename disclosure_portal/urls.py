@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("catalog.urls")),
 ]
+
+# Unmatched URLs under /api/ answer in the API's JSON error shape.
+handler404 = "disclosure_portal.api.api_not_found"

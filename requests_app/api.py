@@ -572,6 +572,9 @@ class CalendarYearView(APIView):
 
 class CalendarOverrideView(APIView):
     permission_classes = [IsSuperuser]
+    # JSON only: a form would turn a missing ``is_workday`` into "false" (HTML checkbox
+    # semantics) and record a day off nobody asked for.
+    parser_classes = [ObjectJSONParser]
 
     @extend_schema(request=OverrideInputSerializer, responses={201: OverrideInputSerializer})
     def post(self, request: Request) -> Response:

@@ -218,7 +218,7 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
         return user.get_username() if user is not None else None
 
 
-class AttachmentSerializer(serializers.Serializer):
+class ApplicationAttachmentSerializer(serializers.Serializer):
     """An applicant's scan as the detail lists it (documentation of the OpenAPI schema)."""
 
     id = serializers.IntegerField()
@@ -305,7 +305,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             ),
         }
 
-    @extend_schema_field(AttachmentSerializer(many=True))
+    @extend_schema_field(ApplicationAttachmentSerializer(many=True))
     def get_attachments(self, application: Application) -> list[dict[str, Any]]:
         """api.md: ``name`` is the served name (sanitised stem + the detected type's
         extension); ``url`` downloads the file for a caller who may see the application."""
