@@ -127,13 +127,11 @@ def test_no_page_answers_hostile_parameters_with_a_server_error(world: dict[str,
     staff = Client(raise_request_exception=False)
     staff.force_login(make_superuser("fuzz-admin"))
     failures: list[str] = []
-    requests: dict[str, int] = {}
+    sent = [0]
 
     def fetch(client: Client, path: str) -> Any:
         response = client.get(path)
-        requests[path.split("?")[0] if "?" not in path else path[: path.index("?")]] = (
-            requests.get(path.split("?")[0], 0) + 1
-        )
+        sent[0] += 1
         if response.status_code >= 500:
             failures.append(f"{response.status_code} GET {path[:300]}")
         return response
@@ -159,7 +157,7 @@ def test_no_page_answers_hostile_parameters_with_a_server_error(world: dict[str,
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(
         json.dumps(
-            {"templates": len(templates), "requests": sum(requests.values()), "failures": failures},
+            {"templates": len(templates), "requests": sent[0], "failures": failures},
             ensure_ascii=False,
             indent=1,
         )
