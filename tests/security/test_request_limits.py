@@ -20,7 +20,21 @@ from disclosure_portal.request_guards import BodyCapMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
 GIB = 1024**3
-PORT = 8611  # this branch's range (8610-8639)
+
+
+def _free_port(first: int = 8611, last: int = 8639) -> int:
+    """A free port of the range this project's tests use (two suites may run at once)."""
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+PORT = _free_port()
 
 
 class ExplodingStream:
