@@ -27,7 +27,10 @@ ERROR_RESPONSES = {
     "404": _("不存在，或调用者无权查看"),
     "429": _("请求过于频繁"),
 }
-BODY_ERROR_RESPONSES = {"413": _("请求内容超过大小上限")}
+BODY_ERROR_RESPONSES = {
+    "413": _("请求内容超过大小上限"),
+    "415": _("请求体的媒体类型不受支持或无法解析"),
+}
 
 
 class PortalAutoSchema(AutoSchema):
