@@ -34,7 +34,8 @@ from rest_framework.views import APIView
 from catalog import services
 from catalog.filters import ItemFilter
 from catalog.models import Guide, Item, Organ, StaffRole
-from catalog.permissions import can_act, can_review, can_see, profile_of
+from catalog.permissions import Action as CatalogAction
+from catalog.permissions import can_act, can_review, can_see, may, profile_of
 from catalog.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -99,6 +100,23 @@ class IsReviewer(IsPublisher):
 class IsPublisherOrReviewer(IsPublisher):
     message = _("只有发布员或审核员可以执行此操作。")
     roles = (PUBLISHER, REVIEWER)
+
+
+def check_co_organs(user: Any, co_organs: list[Organ] | None) -> None:
+    """Joint publishers (co_organs) may name only organs the caller may publish for (api.md,
+    Catalog): naming another organ would put its name on a document it never issued."""
+    foreign = [
+        organ.code for organ in co_organs or () if not may(user, CatalogAction.NAME_CO_ORGAN, organ)
+    ]
+    if foreign:
+        raise ValidationError(
+            {
+                "co_organs": [
+                    _("只能将本人有发布权限的机关列为联合发布机构：%(codes)s不在其中。")
+                    % {"codes": "、".join(foreign)}
+                ]
+            }
+        )
 
 
 def require_publisher_of(user: Any, organ: Organ) -> None:
@@ -355,6 +373,7 @@ class ItemViewSet(
         data = dict(serializer.validated_data)
         organ: Organ = data.pop("organ")
         require_publisher_of(request.user, organ)
+        check_co_organs(request.user, data.get("co_organs"))
         item = services.item_create(
             actor=request.user,
             organ=organ,
@@ -370,6 +389,7 @@ class ItemViewSet(
         serializer = ItemUpdateSerializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        check_co_organs(request.user, data.get("co_organs"))
         fields = _item_fields(data)
         # Editing and publishing in one request succeed or fail together.
         with transaction.atomic():

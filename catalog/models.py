@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from catalog.validators import (
@@ -496,8 +497,9 @@ class IndexSerial(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # The stored name is not the uploader's: the original name is kept in ``name``.
-    return f"items/{instance.item_id}/{instance.sha256[:16]}{instance.extension}"
+    # A random stored name (issue 8): nothing of the uploader's name or of the content reaches
+    # the file system; the served name is kept in ``name``.
+    return f"items/{instance.item_id}/{get_random_string(32)}{instance.extension}"
 
 
 class Attachment(models.Model):

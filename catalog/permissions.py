@@ -95,3 +95,56 @@ def has_reviewer(item: Any) -> bool:
         return True
     superusers = get_user_model().objects.filter(is_superuser=True, is_active=True)
     return superusers.exclude(pk=item.created_by_id).exists()
+
+
+# --- The role × action table (issue 8, least privilege) --------------------------------------
+# Each app declares which roles allow which action in its own permissions module; pages and the
+# API both ask ``allowed``/``organ_ids_allowed`` with an action of that table, and
+# tests/test_permission_matrix.py walks every staff URL and API operation for every role against
+# the tables. A superuser may do everything a role may do.
+
+RoleTable = dict[str, frozenset[str]]
+
+
+def organ_ids_for_roles(user: Any, roles: frozenset[str]) -> set[int] | None:
+    """The organ ids where ``user`` holds any of ``roles``; None means every organ."""
+    if getattr(user, "is_superuser", False):
+        return None
+    profile = profile_of(user)
+    if profile is None or not roles.intersection(profile.roles or ()):
+        return set()
+    return subtree_ids(profile.organ_id)
+
+
+def allowed(user: Any, roles: frozenset[str], organ: Organ | int | None = None) -> bool:
+    """Whether ``user`` holds one of ``roles`` for ``organ`` (for some organ when None)."""
+    ids = organ_ids_for_roles(user, roles)
+    if ids is None:
+        return True
+    if organ is None:
+        return bool(ids)
+    return (organ if isinstance(organ, int) else organ.pk) in ids
+
+
+class Action:
+    """What a catalog staff member may do (api.md, Authentication; 条例第十七条)."""
+
+    EDIT_ITEMS = "edit_items"  # create, edit, publish and repeal items and their attachments
+    EDIT_GUIDE = "edit_guide"  # 政府信息公开指南
+    NAME_CO_ORGAN = "name_co_organ"  # name an organ as joint publisher (co_organs)
+    PREVIEW_DRAFT = "preview_draft"  # see an unpublished item
+
+
+STAFF_ROLES = frozenset({"handler", "approver", "publisher", "reporter", "reviewer"})
+
+TABLE: RoleTable = {
+    Action.EDIT_ITEMS: frozenset({"publisher"}),
+    Action.EDIT_GUIDE: frozenset({"publisher"}),
+    Action.NAME_CO_ORGAN: frozenset({"publisher"}),
+    # Every staff member of the organ may preview a draft (catalog.views, item page).
+    Action.PREVIEW_DRAFT: STAFF_ROLES,
+}
+
+
+def may(user: Any, action: str, organ: Organ | int | None = None) -> bool:
+    return allowed(user, TABLE[action], organ)

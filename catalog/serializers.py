@@ -105,7 +105,7 @@ class StaffOutputSerializer(serializers.Serializer):
 class OrganSerializer(serializers.ModelSerializer):
     """Public read-only representation of an organ; ``parent`` is a code or null."""
 
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     index_prefix = serializers.CharField(source="effective_index_prefix", read_only=True)
 
     class Meta:
@@ -170,8 +170,12 @@ class ItemSerializer(serializers.ModelSerializer):
 
     organ = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organ_name = serializers.CharField(source="organ.name", read_only=True)
-    topic_name = serializers.CharField(source="topic.name", read_only=True, default=None)
-    genre_name = serializers.CharField(source="genre.name", read_only=True, default=None)
+    topic_name = serializers.CharField(
+        source="topic.name", read_only=True, default=None, allow_null=True
+    )
+    genre_name = serializers.CharField(
+        source="genre.name", read_only=True, default=None, allow_null=True
+    )
     subject_terms = serializers.ListField(child=serializers.CharField(), read_only=True)
     url = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
@@ -244,8 +248,12 @@ class ItemDetailSerializer(ItemSerializer):
         slug_field="username", read_only=True, allow_null=True
     )
     findings = serializers.SerializerMethodField()
-    grouping_name = serializers.CharField(source="grouping.name", read_only=True, default=None)
-    audience_name = serializers.CharField(source="audience.name", read_only=True, default=None)
+    grouping_name = serializers.CharField(
+        source="grouping.name", read_only=True, default=None, allow_null=True
+    )
+    audience_name = serializers.CharField(
+        source="audience.name", read_only=True, default=None, allow_null=True
+    )
     attachments = AttachmentSerializer(many=True, read_only=True)
     published_late = serializers.SerializerMethodField()
 

@@ -528,19 +528,18 @@ def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachmen
         allowed=ITEM_KINDS,
         max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
     )
-    name = (upload.name or "附件").rsplit("/", 1)[-1][:200]
     # Personal data in the file's text is found once, now (catalog.pii).
     text = extract_text(upload, checked.kind.code)
     attachment = Attachment(
         item=item,
-        name=name,
+        name=checked.name,
         content_type=checked.kind.content_type,
         extension=checked.kind.extension,
         size=checked.size,
         sha256=checked.sha256,
         position=item.attachments.count(),
-        pii_findings=pii.report(text, f"attachment:{name}"),
+        pii_findings=pii.report(text, f"attachment:{checked.name}"),
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(checked.name, upload, save=False)  # stored under attachment_path
     attachment.save()
     return attachment

@@ -1,17 +1,35 @@
-"""Uploaded files are identified by their content, never by their name.
+"""Uploaded files are identified and validated by their content, never by their name.
 
-A file renamed ``.pdf`` that is really an executable is refused. Used for catalog
-attachments and for applicants' scans (api.md: PDF/JPEG/PNG/OFD only for applications).
+- **Validation by parsing** (issue 8): a PDF must open with pypdf and have at least one page;
+  an image must decode completely with Pillow; an OFD must be a ZIP archive with ``OFD.xml``
+  (GB/T 33190-2016); Word and Excel files must be Office Open XML archives with their main part.
+  The first bytes only choose which parser to try. A file renamed ``.pdf`` that is really an
+  executable, a truncated scan or a ZIP bomb is refused with a message naming the file.
+- **Names**: files are stored under random names (``random_name``); the name served to staff
+  and citizens is the sanitised stem of the uploaded name plus the extension of the type found
+  in the content (``served_name``): ``身份证.hta`` beginning with ``%PDF`` is served as
+  ``身份证.pdf``, ``scan.pdf.bat`` as ``scan.pdf``.
+- **Name and content disagree**: the file is *renamed*, not refused — the content decides.
+  Refusing would turn away a citizen whose phone saved a JPEG as ``.png``; renaming means the
+  uploader's extension never reaches anyone who opens the file. Content of a kind not allowed
+  where it is uploaded is refused whatever the name says.
+
+Used for catalog attachments and for applicants' scans (api.md: PDF/JPEG/PNG/OFD only for
+applications).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 
@@ -85,11 +103,147 @@ def sniff(head: bytes, stream: IO[bytes] | None = None, name: str = "") -> FileK
     return None
 
 
+# --- Parsing -------------------------------------------------------------------------------
+
+# A ZIP member list or a decompressed total beyond these is not a document but a bomb.
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_UNCOMPRESSED = 512 * 1024 * 1024
+
+
+class ParseError(Exception):
+    """The content does not open as the kind its first bytes announce."""
+
+
+def _check_zip(stream: IO[bytes], required: tuple[str, ...]) -> None:
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise ParseError("too many members")
+            if sum(info.file_size for info in infos) > MAX_ZIP_UNCOMPRESSED:
+                raise ParseError("uncompressed size too large")
+            names = {info.filename for info in infos}
+            missing = [name for name in required if name not in names]
+            if missing:
+                raise ParseError(f"missing {missing}")
+            # Reads and checks the CRC of every member: a truncated archive fails here.
+            if archive.testzip() is not None:
+                raise ParseError("corrupt member")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise ParseError(str(exc)) from exc
+
+
+def _check_pdf(stream: IO[bytes]) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    stream.seek(0)
+    try:
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted:
+            # Opened without a password (owner-password-only files are common for scans);
+            # a file that needs a user password cannot be read by the staff either.
+            reader.decrypt("")
+        pages = len(reader.pages)
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ParseError(str(exc)) from exc
+    except RecursionError as exc:  # a crafted object graph
+        raise ParseError("recursion") from exc
+    if pages < 1:
+        raise ParseError("no pages")
+
+
+def _check_image(stream: IO[bytes], expected: str) -> None:
+    from PIL import Image
+
+    stream.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow's decompression-bomb guard (about 89 million pixels; a 600 dpi A3 scan
+            # has about 70 million) refuses instead of warning.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(stream) as image:
+                if (image.format or "").lower() != expected:
+                    raise ParseError(f"format {image.format}")
+                image.load()  # decodes every pixel: a truncated scan fails here
+    except ParseError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning) as exc:
+        raise ParseError(str(exc)) from exc
+
+
+def _parse(kind: FileKind, stream: IO[bytes]) -> None:
+    """Open the file as ``kind``; ``ParseError`` when it does not open."""
+    if kind.code == "pdf":
+        _check_pdf(stream)
+    elif kind.code in ("jpeg", "png", "gif"):
+        _check_image(stream, kind.code)
+    elif kind.code == "ofd":
+        _check_zip(stream, ("OFD.xml",))
+    elif kind.code == "docx":
+        _check_zip(stream, ("[Content_Types].xml", "word/document.xml"))
+    elif kind.code == "xlsx":
+        _check_zip(stream, ("[Content_Types].xml", "xl/workbook.xml"))
+    elif kind.code == "zip":
+        _check_zip(stream, ())
+    # doc / xls (OLE compound files): no parser in the stack; the signature decides.
+    stream.seek(0)
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+MAX_STEM = 100
+# Characters no file system or browser should see in a download name: path separators,
+# Windows-reserved characters, quotes and control characters.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f;]')
+_EXTENSION_ALIASES = {".jpg": (".jpg", ".jpeg", ".jpe"), ".pdf": (".pdf",), ".png": (".png",)}
+
+
+def sanitised_stem(name: str) -> str:
+    """The uploaded name without folders, unsafe characters and its last extension."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE.sub("", base)
+    # Bidirectional overrides can make "exe.pdf" look like "fdp.exe": drop format characters.
+    base = "".join(c for c in base if unicodedata.category(c) != "Cf")
+    base = " ".join(base.split())
+    stem, dot, _ext = base.rpartition(".")
+    stem = (stem if dot else base).strip(" .")
+    return stem[:MAX_STEM].strip(" .")
+
+
+def served_name(name: str, kind: FileKind) -> str:
+    """``<sanitised stem><extension of the detected kind>``: never the uploader's extension."""
+    stem = sanitised_stem(name)
+    lowered = stem.lower()
+    # "scan.pdf.bat" with PDF content: the stem already ends with the right extension.
+    for alias in _EXTENSION_ALIASES.get(kind.extension, (kind.extension,)):
+        if lowered.endswith(alias):
+            stem = stem[: -len(alias)].rstrip(" .")
+            break
+    return f"{stem or _('附件')}{kind.extension}"
+
+
+def served_name_for(name: str, content_type: str) -> str:
+    """``served_name`` for a stored row that knows its content type (older rows included)."""
+    kind = next((k for k in KINDS.values() if k.content_type == content_type), None)
+    return served_name(name, kind) if kind is not None else sanitised_stem(name) or _("附件")
+
+
+def random_name(kind: FileKind) -> str:
+    """A stored file name that reveals nothing and cannot be guessed."""
+    return get_random_string(32) + kind.extension
+
+
+# --- The check --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     kind: FileKind
     size: int
     sha256: str
+    name: str  # the served name (``served_name``)
 
 
 def check_upload(
@@ -105,16 +259,26 @@ def check_upload(
     upload.seek(0)
     head = upload.read(16)
     kind = sniff(head, upload, name)
+    labels = "、".join(sorted({KINDS[code].label for code in allowed}))
     if kind is None or kind.code not in allowed:
-        labels = "、".join(sorted({KINDS[code].label for code in allowed}))
         raise ValidationError(
             _("文件“%(name)s”的内容不是允许的格式（%(labels)s）。")
             % {"name": name, "labels": labels},
             code="bad_type",
         )
+    try:
+        _parse(kind, upload)
+    except ParseError:
+        raise ValidationError(
+            _("文件“%(name)s”无法作为%(kind)s文件打开，可能已损坏或并非%(kind)s文件。")
+            % {"name": name, "kind": kind.label},
+            code="unreadable",
+        ) from None
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in iter(lambda: upload.read(65536), b""):
         digest.update(chunk)
     upload.seek(0)
-    return CheckedUpload(kind=kind, size=size, sha256=digest.hexdigest())
+    return CheckedUpload(
+        kind=kind, size=size, sha256=digest.hexdigest(), name=served_name(name, kind)
+    )

@@ -36,6 +36,7 @@ from catalog.search import COUNT_LIMIT, search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
+from catalog.uploads import served_name_for
 
 PAGE_SIZE = 20
 LATEST_COUNT = 10
@@ -607,8 +608,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def attachment_download(request: HttpRequest, item_id: int, pk: int) -> FileResponse:
+    # ``item__pk`` rather than ``item_id``: the primary-key lookup answers "none" for an id
+    # beyond the database's integer range, where the foreign-key lookup raised (page fuzzer).
     attachment = get_object_or_404(
-        Attachment.objects.select_related("item"), pk=pk, item_id=item_id
+        Attachment.objects.select_related("item"), pk=pk, item__pk=item_id
     )
     _visible_item(request, attachment.item)
     try:
@@ -619,7 +622,8 @@ def attachment_download(request: HttpRequest, item_id: int, pk: int) -> FileResp
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.name,
+        # Rows stored before names were sanitised are served under the safe name too.
+        filename=served_name_for(attachment.name, attachment.content_type),
         content_type=attachment.content_type,
     )
     if not attachment.item.is_published:

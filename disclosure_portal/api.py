@@ -14,8 +14,27 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ObjectJSONParser(JSONParser):
+    """JSON bodies must be objects: every write of the API takes named fields. An array, a
+    string or a number is a 400 naming the body (``non_field_errors``), not a crash in a view
+    or throttle that expects a mapping (issue 8)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise NotAnObject()
+        return data
+
+
+class NotAnObject(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = {"non_field_errors": [_("请求体应为JSON对象（{…}），各字段以名称给出。")]}
+    default_code = "invalid"
 
 
 class Pagination(PageNumberPagination):
@@ -65,3 +84,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             data = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+def api_not_found(request: Any, exception: Exception | None = None) -> Any:
+    """404 for URLs that match no route: JSON under /api/ (api.md's error shape), the
+    portal's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(_("未找到。"))}, status=404, json_dumps_params={"ensure_ascii": False}
+        )
+    return page_not_found(request, exception)

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that its headers are on every response, static files included.
     "disclosure_portal.middleware.SecurityHeadersMiddleware",
+    # Next: oversized bodies and NUL bytes are refused before anything reads them (issue 8).
+    "disclosure_portal.request_guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +260,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ITEM_ATTACHMENT_MAX_BYTES = env_int("ITEM_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
+# The largest request body accepted at all (413 before it is read): room for one item
+# attachment of the largest size, or five scans of an application, plus the form around them.
+# deploy/nginx sets ``client_max_body_size`` to the same figure (64m).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 64 * 1024 * 1024)
 
 # --- Content Security Policy: nothing is loaded from anywhere but the portal itself ---
 from django.utils.csp import CSP  # noqa: E402
@@ -320,10 +326,15 @@ REST_FRAMEWORK = {
         "disclosure_portal.auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [
+        "disclosure_portal.api.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "disclosure_portal.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "disclosure_portal.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "disclosure_portal.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "600/min"),
@@ -345,6 +356,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "disclosure_portal.schema.optional_output_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Items and reports share the draft/published choice set.
         "PublicationStatusEnum": "catalog.models.Item.Status",

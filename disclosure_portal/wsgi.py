@@ -7,4 +7,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disclosure_portal.settings")
-application = get_wsgi_application()
+# Chunked bodies are capped at REQUEST_MAX_BYTES before Django sees them (request_guards).
+from disclosure_portal.request_guards import BodyCapMiddleware
+
+application = BodyCapMiddleware(get_wsgi_application())

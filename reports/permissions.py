@@ -19,14 +19,33 @@ from reports.models import PublishedReport
 REPORTER = StaffRole.REPORTER.value
 
 
+class Action:
+    VIEW_DRAFT = "view_draft"  # a report not yet published
+    EDIT = "edit"  # edit, publish and reopen the report
+    REGISTER_CONSULTATION = "register_consultation"  # 政府信息公开咨询 (table of the report)
+
+
+# The role × action table (issue 8); tests/security/test_permission_matrix.py asserts it.
+TABLE: organ_permissions.RoleTable = {
+    Action.VIEW_DRAFT: organ_permissions.STAFF_ROLES,
+    Action.EDIT: frozenset({REPORTER}),
+    # 经办人 answer consultations at the desk; the 年报编制 enters those from other channels.
+    Action.REGISTER_CONSULTATION: frozenset({StaffRole.HANDLER.value, REPORTER}),
+}
+
+
+def may(user: Any, action: str, organ: Organ | int | None = None) -> bool:
+    return organ_permissions.allowed(user, TABLE[action], organ)
+
+
 def can_view_draft(user: Any, organ: Organ | int) -> bool:
     """Staff of the organ (or of an organ above it), whatever their role, and superusers."""
-    return organ_permissions.can_see(user, organ)
+    return may(user, Action.VIEW_DRAFT, organ)
 
 
 def can_edit(user: Any, organ: Organ | int) -> bool:
     """May edit, publish and reopen the organ's report: its 年报编制 or a superuser."""
-    return organ_permissions.can_act(user, organ, REPORTER)
+    return may(user, Action.EDIT, organ)
 
 
 def current_versions() -> QuerySet[PublishedReport]:

@@ -38,8 +38,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalog.models import Organ, StaffRole
-from catalog.organs import OrganNode, organ_tree, subtree_ids
-from catalog.permissions import organ_ids_for, profile_of
+from catalog.organs import OrganNode, organ_tree
+from catalog.permissions import organ_ids_for, organ_ids_for_roles, profile_of
 from catalog.staff_views import staff_context, staff_required
 from reports import permissions, services, statutory
 from reports import views as public_views
@@ -56,7 +56,6 @@ from reports.staff_forms import (
 )
 
 REPORTER = StaffRole.REPORTER.value
-CONSULTATION_ROLES: frozenset[str] = frozenset({StaffRole.HANDLER.value, REPORTER})
 # The list shows the current year and the three before it.
 YEARS_LISTED = 4
 ORGANS_PER_PAGE = 25
@@ -456,12 +455,7 @@ def report_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 def consultation_organ_ids(user: Any) -> set[int] | None:
     """The organs whose consultations the user registers (None: every organ)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    profile = profile_of(user)
-    if profile is None or not CONSULTATION_ROLES.intersection(profile.roles or []):
-        return set()
-    return subtree_ids(profile.organ_id)
+    return organ_ids_for_roles(user, permissions.TABLE[permissions.Action.REGISTER_CONSULTATION])
 
 
 def can_delete_consultation(user: Any, entry: Consultation, today: Any) -> bool:

@@ -14,8 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import (
@@ -27,7 +29,7 @@ from rest_framework.exceptions import (
     ValidationError,
 )
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +38,8 @@ from rest_framework.views import APIView
 
 from catalog.organs import organ_tree
 from catalog.permissions import is_staff_member
-from disclosure_portal.api import Conflict, Pagination
+from catalog.uploads import served_name_for
+from disclosure_portal.api import Conflict, ObjectJSONParser, Pagination
 from disclosure_portal.mail import MailNotResendable, resend_mail
 from disclosure_portal.models import OutboxMail
 from requests_app import calendar as calendar_module
@@ -198,8 +201,9 @@ class IsSuperuser(BasePermission):
 def _require_staff(request: Request) -> None:
     if not request.user or not request.user.is_authenticated:
         raise NotAuthenticated()
-    if not is_staff_member(request.user):
-        raise PermissionDenied(_("只有行政机关工作人员可以查看申请。"))
+    if not permissions.may(request.user, permissions.Action.VIEW):
+        # api.md: a user without the handler or approver role sees no applications.
+        raise PermissionDenied(_("只有经办人和负责人可以查看申请。"))
 
 
 def _visible_application(request: Request, pk: int, *, detail: bool = False) -> Application:
@@ -272,7 +276,7 @@ class ApplicationFilter(filters.FilterSet):
 class ApplicationListCreateView(_ThrottledInChinese, GenericAPIView):
     """GET: the staff queue, scoped to the caller's organs. POST: anyone applies."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
     pagination_class = Pagination
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ApplicationFilter
@@ -390,7 +394,13 @@ class ApplicationActionView(APIView):
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         application = _visible_application(request, pk)
-        if not permissions.can_act(request.user, application):
+        if action == "extend":
+            # 条例第三十三条第二款: the 负责人 approves; anyone else is refused whatever the body.
+            if not permissions.can_approve_extension(request.user, application):
+                raise PermissionDenied(
+                    _("只有本机关的政府信息公开工作机构负责人可以决定延长答复期限。")
+                )
+        elif not permissions.can_act(request.user, application):
             raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
         try:
             if action == "assign":
@@ -446,6 +456,34 @@ class ApplicationMailResendView(APIView):
         except MailNotResendable as exc:
             raise Conflict(_("该邮件尚在发送中，无需重发。")) from exc
         return Response(MailSerializer(again).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationAttachmentView(APIView):
+    """An applicant's scan, for callers who may see the application (ID documents)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="申请或附件不存在"),
+        }
+    )
+    def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
+        application = _visible_application(request, pk)
+        attachment = application.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound(_("附件不存在。"))
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise NotFound(_("附件不存在。")) from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=served_name_for(attachment.name, attachment.content_type),
+            content_type=attachment.content_type or "application/octet-stream",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # --- Appeals ------------------------------------------------------------------------------
@@ -518,11 +556,17 @@ class AddWorkdaysView(APIView):
     def get(self, request: Request) -> Response:
         query = AddWorkdaysQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        count = add_workdays(
-            calendar_module.current_calendar(),
-            query.validated_data["start"],
-            query.validated_data["days"],
-        )
+        try:
+            count = add_workdays(
+                calendar_module.current_calendar(),
+                query.validated_data["start"],
+                query.validated_data["days"],
+            )
+        except OverflowError:
+            # The count would run past 9999-12-31, the last date Python (and the API) knows.
+            raise ValidationError(
+                {"start": [_("起算日期过晚：计算结果将超出9999年12月31日。")]}
+            ) from None
         return Response(
             {
                 "date": count.date.isoformat(),
@@ -582,6 +626,9 @@ class CalendarYearView(APIView):
 
 class CalendarOverrideView(APIView):
     permission_classes = [IsSuperuser]
+    # JSON only: a form would turn a missing ``is_workday`` into "false" (HTML checkbox
+    # semantics) and record a day off nobody asked for.
+    parser_classes = [ObjectJSONParser]
 
     @extend_schema(request=OverrideInputSerializer, responses={201: OverrideInputSerializer})
     def post(self, request: Request) -> Response:

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/", api.ApplicationDetailView.as_view(), name="api-application"),
     path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/",
+        api.ApplicationAttachmentView.as_view(),
+        name="api-application-attachment",
+    ),
+    path(
         "applications/<int:pk>/appeals/",
         api.ApplicationAppealsView.as_view(),
         name="api-application-appeals",

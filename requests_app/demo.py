@@ -933,17 +933,19 @@ class Runner:
             if day > self.today:
                 break  # not happened yet: the application waits in its current state
             params = dict(step.params)
+            step_actor = actor
             if step.action == EventType.ANSWER:
                 params = self.answer_params(application, day, params["outcome"])
             elif step.action == EventType.EXTEND:
-                params["approved_by"] = self.staff.user(plan.organ, "approver").get_username()
+                # 条例第三十三条第二款: the 负责人 decides an extension himself.
+                step_actor = self.staff.user(plan.organ, "approver")
             elif step.action == EventType.ISSUE_FEE_NOTICE:
                 # Posted notices reach the applicant a couple of working days later.
                 delivered = add_workdays(self.cal, day, 2).date
                 if delivered <= self.today:
                     params["delivered_on"] = delivered
             application = services.perform_action(
-                step.action, actor=actor, application=application, date=day, **params
+                step.action, actor=step_actor, application=application, date=day, **params
             )
         return application
 

@@ -15,6 +15,7 @@ the error summary at the top of the page.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -335,3 +336,31 @@ class TrackForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+
+
+class LetterIdentityForm(forms.Form):
+    """The proof that unmasks the answer letter behind a tracking code: the last four digits
+    of the phone number given in the application (the code alone shows the masked name)."""
+
+    phone_last4 = forms.RegexField(
+        label=_("联系电话后四位"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        help_text=_("填写申请时留下的联系电话的最后四位数字，下载的答复书将载明申请人全名。"),
+        error_messages={
+            "required": _("请填写联系电话后四位。"),
+            "invalid": _("请填写4位数字。"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, application: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    def clean_phone_last4(self) -> str:
+        digits = self.cleaned_data["phone_last4"]
+        phone = "".join(c for c in (self.application.phone or "") if c.isdigit())
+        if len(phone) < 4 or not hmac.compare_digest(phone[-4:], digits):
+            raise forms.ValidationError(_("联系电话后四位与申请不符。"), code="mismatch")
+        return digits

@@ -164,12 +164,18 @@ def _optional_date(value: date | None) -> str:
 
 
 def letter_context(
-    application: Application, *, base_url: str | None = None, today: date | None = None
+    application: Application,
+    *,
+    base_url: str | None = None,
+    today: date | None = None,
+    masked: bool = False,
 ) -> dict[str, Any]:
     """Everything the letter templates need, as plain strings.
 
     ``base_url`` (e.g. ``https://xxgk.example.gov.cn``) makes the linked item's address
     absolute; by default ``settings.PORTAL["BASE_URL"]`` when set, else a site-relative path.
+    ``masked`` names the applicant as the tracking page does (张*): the letter behind a
+    tracking code shows no more than the page unless the applicant proves who he is.
     """
     if not application.outcome:
         raise ValueError("申请尚未办结，不能生成答复书")
@@ -185,7 +191,9 @@ def letter_context(
         # numbering existed keep 〔年份〕第<tracking code>号.
         "reference": application.letter_number or f"〔{answered_on.year}〕第{code}号",
         "tracking_code": code,
-        "applicant": _one_line(application.applicant_display_name),
+        "applicant": _one_line(
+            application.masked_name if masked else application.applicant_display_name
+        ),
         # 条例第三十一条: the receipt date (after a 补正 still the original one).
         "received_on": format_date(application.first_received_on),
         "description": _quoted(application.description),

@@ -12,12 +12,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Organ
+from catalog.uploads import served_name_for
 from disclosure_portal.models import OutboxMail
 from requests_app import deadlines
 from requests_app.models import (
@@ -270,6 +272,16 @@ class MailSerializer(serializers.ModelSerializer):
         return mail.created_by.get_username() if mail.created_by_id and mail.created_by else None
 
 
+class ApplicationAttachmentSerializer(serializers.Serializer):
+    """An applicant's scan as the detail lists it (documentation of the OpenAPI schema)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     """Everything staff of the organ may see, with the live deadline fold (api.md)."""
 
@@ -379,9 +391,21 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             ),
         }
 
+    @extend_schema_field(ApplicationAttachmentSerializer(many=True))
     def get_attachments(self, application: Application) -> list[dict[str, Any]]:
+        """api.md: ``name`` is the served name (sanitised stem + the detected type's
+        extension); ``url`` downloads the file for a caller who may see the application."""
         return [
-            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            {
+                "id": a.pk,
+                "name": served_name_for(a.name, a.content_type),
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse(
+                    "api-application-attachment",
+                    kwargs={"pk": application.pk, "attachment_id": a.pk},
+                ),
+            }
             for a in application.attachments.all()
         ]
 
@@ -512,7 +536,7 @@ class StartConsultationSerializer(ActionSerializer):
 class ExtendSerializer(ActionSerializer):
     workdays = serializers.IntegerField(min_value=1, max_value=20)
     reason = serializers.CharField(max_length=1000)
-    approved_by = serializers.CharField(max_length=150)
+    # No ``approved_by``: the consent is the caller's own act (api.md); a name sent is ignored.
 
 
 class IssueFeeNoticeSerializer(ActionSerializer):

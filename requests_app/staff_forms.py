@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
@@ -326,7 +326,8 @@ class EndConsultationForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    """条例第三十三条第二款: an extension needs the approver's consent; at most 20 in total."""
+    """条例第三十三条第二款: an extension needs the approver's consent; at most 20 in total.
+    Only an approver is offered this form: submitting it is the consent itself."""
 
     action = EventType.EXTEND
     date_label = _("决定延期的日期")
@@ -350,32 +351,13 @@ class ExtendForm(ActionForm):
         help_text=_("将告知申请人。"),
         error_messages={"required": _("请填写延长答复期限的理由。")},
     )
-    approved_by = forms.ChoiceField(
-        label=_("同意延期的负责人"),
-        error_messages={
-            "required": _("请选择同意延期的政府信息公开工作机构负责人。"),
-            "invalid_choice": _("请选择同意延期的政府信息公开工作机构负责人。"),
-        },
-    )
 
-    def __init__(
-        self, *args: Any, approvers: Sequence[tuple[str, str]] = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         remaining = MAX_EXTENSION - self.application.extension_workdays
         self.fields["workdays"].help_text = _(
             "已延长%(done)d个工作日，最多还可延长%(left)d个工作日（条例第三十三条第二款）。"
         ) % {"done": self.application.extension_workdays, "left": max(0, remaining)}
-        if approvers:
-            self.fields["approved_by"].choices = [("", _("请选择")), *approvers]
-        else:
-            # No 负责人 account in the organ: the consent is recorded by name.
-            self.fields["approved_by"] = forms.CharField(
-                label=_("同意延期的负责人"),
-                max_length=100,
-                help_text=_("本机关尚未设置负责人账号，请填写同意延期的负责人姓名。"),
-                error_messages={"required": _("请填写同意延期的政府信息公开工作机构负责人。")},
-            )
 
     def service_params(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -383,7 +365,6 @@ class ExtendForm(ActionForm):
             **super().service_params(),
             "workdays": data["workdays"],
             "reason": data["reason"],
-            "approved_by": data["approved_by"],
         }
 
 
@@ -703,15 +684,9 @@ def action_form(
     action: str,
     application: Application,
     data: Any = None,
-    *,
-    approvers: Sequence[tuple[str, str]] = (),
 ) -> ActionForm:
     """The form of ``action`` for ``application``, bound to ``data`` if given."""
-    form_class = ACTION_FORMS[action]
-    kwargs: dict[str, Any] = {"application": application}
-    if form_class is ExtendForm:
-        kwargs["approvers"] = approvers
-    return form_class(data, **kwargs)
+    return ACTION_FORMS[action](data, application=application)
 
 
 # --- Assignment and appeals -------------------------------------------------------------------

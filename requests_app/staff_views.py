@@ -33,8 +33,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.forms import add_service_errors
 from catalog.models import StaffProfile, StaffRole
 from catalog.organs import organ_tree
-from catalog.permissions import organ_ids_for, profile_of
+from catalog.permissions import profile_of
 from catalog.staff_views import staff_context, staff_required
+from catalog.uploads import served_name_for
 from disclosure_portal.mail import MailNotResendable, resend_mail
 from disclosure_portal.models import OutboxMail
 from requests_app import letters, notifications, permissions, services
@@ -152,9 +153,13 @@ QUEUE_FIELDS = (
 def application_list(request: HttpRequest) -> HttpResponse:
     """The queue: open applications of the user's organs by stored due date (nulls — awaiting
     补正 — last), filtered; one page of 50 in a constant number of queries."""
+    if not permissions.may(request.user, permissions.Action.VIEW):
+        # api.md: staff without the handler or approver role see no applications.
+        raise PermissionDenied(_("只有经办人和负责人可以查看申请。"))
     today = services.local_today()
     cal = current_calendar()
-    filters = QueueFilterForm(request.GET or None, organ_ids=organ_ids_for(request.user))
+    view_ids = permissions.organ_ids(request.user, permissions.Action.VIEW)
+    filters = QueueFilterForm(request.GET or None, organ_ids=view_ids)
     applications = filters.apply(
         permissions.visible_to(request.user), user=request.user, today=today, calendar=cal
     )
@@ -185,7 +190,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         today=today,
         summary_length=SUMMARY_LENGTH,
         due_soon_workdays=DUE_SOON_WORKDAYS,
-        can_register=organ_ids_for(request.user) != set(),
+        can_register=permissions.may(request.user, permissions.Action.REGISTER),
     )
     return render(request, "staff/applications/queue.html", context)
 
@@ -348,17 +353,16 @@ def _detail_context(
     panels: list[ActionPanel] = []
     candidates: list[Any] = []
     if acting:
-        candidates = _organ_staff(application.organ_id, permissions.WORKFLOW_ROLES)
-        approvers = [
-            (u.get_username(), user_label(u))
-            for u in _organ_staff(application.organ_id, (StaffRole.APPROVER,))
-        ]
+        candidates = _organ_staff(application.organ_id, (StaffRole.HANDLER,))
+        approving = permissions.can_approve_extension(user, application)
         steps = {event.type for event in application.events.all()}
         for transition in allowed_actions(application.status, steps):
+            if transition.action == "extend" and not approving:
+                continue  # 条例第三十三条第二款: the 负责人's own decision
             if failed is not None and failed.action == transition.action:
                 panels.append(ActionPanel(transition.action, transition.label, failed, True))
             else:
-                form = action_form(transition.action, application, approvers=approvers)
+                form = action_form(transition.action, application)
                 panels.append(ActionPanel(transition.action, transition.label, form))
     if acting and application.status in OPEN_STATUSES and assign_form is None:
         assign_form = AssignForm(
@@ -462,14 +466,12 @@ def application_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     application = _visible(request, pk)
     _require_actor(request, application)
+    if action == "extend" and not permissions.can_approve_extension(request.user, application):
+        raise PermissionDenied(_("只有本机关的政府信息公开工作机构负责人可以决定延长答复期限。"))
     transition = TRANSITIONS[action]
     if not can_apply(action, application.status):
         return _conflict(request, pk, _not_allowed(transition.label, application.status))
-    approvers = [
-        (u.get_username(), user_label(u))
-        for u in _organ_staff(application.organ_id, (StaffRole.APPROVER,))
-    ]
-    form = action_form(action, application, request.POST, approvers=approvers)
+    form = action_form(action, application, request.POST)
     if form.is_valid():
         try:
             services.perform_action(
@@ -542,9 +544,7 @@ def _conflict(request: HttpRequest, pk: int, message: str) -> HttpResponse:
 def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
     _require_actor(request, application)
-    candidates = {
-        str(u.pk): u for u in _organ_staff(application.organ_id, permissions.WORKFLOW_ROLES)
-    }
+    candidates = {str(u.pk): u for u in _organ_staff(application.organ_id, (StaffRole.HANDLER,))}
     form = AssignForm(
         request.POST, candidates=[(pk_, user_label(u)) for pk_, u in candidates.items()]
     )
@@ -646,7 +646,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.name,
+        # Rows stored before names were sanitised are served under the safe name too.
+        filename=served_name_for(attachment.name, attachment.content_type),
         content_type=attachment.content_type or "application/octet-stream",
     )
 
@@ -677,7 +678,7 @@ def letter_download(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
 def application_register(request: HttpRequest) -> HttpResponse:
     """条例第三十一条: staff register a letter, in-person, fax or e-mail application with the
     day it was received; ``services.application_submit`` starts its clock from that day."""
-    organ_ids = organ_ids_for(request.user)
+    organ_ids = permissions.organ_ids(request.user, permissions.Action.REGISTER)
     if organ_ids == set():
         raise PermissionDenied(_("您没有登记申请的权限。"))
     if request.method == "POST":

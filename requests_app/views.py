@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from catalog.permissions import is_staff_member
 from requests_app import letters, services, throttling
 from requests_app.deadlines import format_date
-from requests_app.forms import HONEYPOT_FIELD, ApplicationForm, TrackForm
+from requests_app.forms import HONEYPOT_FIELD, ApplicationForm, LetterIdentityForm, TrackForm
 from requests_app.models import OPEN_STATUSES, Application, Status
 from requests_app.tracking import (
     display_tracking_code,
@@ -259,13 +259,18 @@ def _track_context(application: Application) -> dict[str, Any]:
         "referral": application.referral if answered else "",
         "linked_item": item if item is not None and item.is_published else None,
         "letters": _letter_links(application),
+        "identity_form": LetterIdentityForm(application=application),
     }
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def letter(request: HttpRequest, code: str, ext: str) -> HttpResponse:
-    """The 答复书 as DOCX or PDF, for whoever holds the code; 404 before the answer."""
+    """The 答复书 as DOCX or PDF, for whoever holds the code; 404 before the answer.
+
+    The code alone gives the letter with the masked name the tracking page shows (issue 8);
+    a POST with the last four digits of the applicant's phone gives it with the full name.
+    """
     if ext not in LETTER_TYPES:
         raise Http404
     if not _exempt(request) and not throttling.allow(
@@ -275,7 +280,15 @@ def letter(request: HttpRequest, code: str, ext: str) -> HttpResponse:
     application = _find(code)
     if application is None or not _has_letter(application):
         raise Http404
-    body = letters.letter_docx(application) if ext == "docx" else letters.letter_pdf(application)
+    masked = True
+    if request.method == "POST":
+        form = LetterIdentityForm(request.POST, application=application)
+        if not form.is_valid():
+            context = {**_track_context(application), "identity_form": form}
+            return render(request, "requests_app/track_detail.html", context, status=400)
+        masked = False
+    render_letter = letters.letter_docx if ext == "docx" else letters.letter_pdf
+    body = render_letter(application, masked=masked)
     response = HttpResponse(body, content_type=LETTER_TYPES[ext])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=letters.letter_filename(application, ext)

@@ -168,9 +168,9 @@ def test_keyboard_user_skips_to_content_and_keeps_a_larger_font(
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
 
-    page.get_by_role("button", name="大字号", exact=True).click()
+    page.get_by_role("button", name="A+ 大字号", exact=True).click()
     assert page.evaluate("document.documentElement.dataset.fontSize") == "large"
-    expect(page.get_by_role("button", name="大字号", exact=True)).to_have_attribute(
+    expect(page.get_by_role("button", name="A+ 大字号", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
     large_size = page.evaluate("getComputedStyle(document.body).fontSize")
@@ -179,7 +179,7 @@ def test_keyboard_user_skips_to_content_and_keeps_a_larger_font(
     # The inline script re-applies the stored choice before the first paint.
     assert page.evaluate("document.documentElement.dataset.fontSize") == "large"
     assert page.evaluate("localStorage.getItem('portal-font-size')") == "large"
-    expect(page.get_by_role("button", name="大字号", exact=True)).to_have_attribute(
+    expect(page.get_by_role("button", name="A+ 大字号", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
     screenshot(page, "02-large-font")

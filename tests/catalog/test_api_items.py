@@ -12,13 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalog.models import Attachment, IndexSerial, Item, Organ, Term, Topic
+from tests import files
 from tests.factories import credit_code, make_item, make_organ, make_staff, make_superuser
 
 pytestmark = pytest.mark.django_db
 
 ITEMS_URL = "/api/v1/items/"
 INDEX_NO = re.compile(r"^(?P<prefix>.+)/(?P<year>\d{4})-(?P<serial>\d{5})$")
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = files.pdf()
 
 
 def item_url(item: Item | int, suffix: str = "") -> str:
@@ -686,11 +687,12 @@ class TestCreate:
         assert data["body"] == "<p>正文</p>"
 
     def test_joint_organs_and_organ_vocabularies_are_accepted(
-        self, api: Any, finance: Organ, education: Organ
+        self, api: Any, city: Organ, finance: Organ, education: Organ
     ) -> None:
         grouping = term(Term.Kind.GROUPING, "预决算", finance)
         audience = term(Term.Kind.AUDIENCE, "企业")
-        api.force_authenticate(make_staff(finance, ["publisher"]))
+        # The city's publisher publishes for both departments: either may be a joint publisher.
+        api.force_authenticate(make_staff(city, ["publisher"]))
 
         response = api.post(
             ITEMS_URL,
@@ -710,6 +712,27 @@ class TestCreate:
         assert data["co_organs"] == [education.code]
         assert (data["grouping_name"], data["audience_name"]) == ("预决算", "企业")
         assert data["changed_on"] == "2026-03-10"
+
+    def test_an_organ_the_caller_does_not_publish_for_is_no_joint_publisher(
+        self, api: Any, city: Organ, finance: Organ, education: Organ
+    ) -> None:
+        # Issue 8: a publisher named other organs as joint publishers of its own item.
+        api.force_authenticate(make_staff(finance, ["publisher"]))
+        for foreign in (education, city):
+            response = api.post(
+                ITEMS_URL, new_item(finance, co_organs=[foreign.code]), format="json"
+            )
+            assert response.status_code == 400
+            assert list(response.json()) == ["co_organs"]
+            assert foreign.code in response.json()["co_organs"][0]
+        assert not Item.objects.exists()
+        item = api.post(ITEMS_URL, new_item(finance), format="json").json()
+        response = api.patch(
+            f"{ITEMS_URL}{item['id']}/", {"co_organs": [education.code]}, format="json"
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["co_organs"]
+        assert not Item.objects.get(pk=item["id"]).co_organs.exists()
 
     def test_vocabulary_term_of_another_organ_is_refused(
         self, api: Any, finance: Organ, education: Organ

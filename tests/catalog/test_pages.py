@@ -21,11 +21,12 @@ from django.utils import translation
 from catalog import services
 from catalog.models import Item, Organ, Term, Topic
 from catalog.templatetags.portal import format_cn_date
+from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF_BYTES = files.pdf()
 SUB_COLUMNS = ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报")
 
 

@@ -14,13 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from catalog.models import Attachment, Guide, GuideRevision, Item, Organ
+from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 6, 15)
 # A small but real PDF header is all the content sniffing needs.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF_BYTES = files.pdf()
 # The first bytes of a Windows executable (the "MZ" DOS header), renamed to .pdf.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 

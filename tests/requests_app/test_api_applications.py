@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from requests_app import services
 from requests_app.calendar import current_calendar
 from requests_app.models import Application
+from tests import files
 from tests.factories import make_organ, make_staff, make_superuser
 from tests.requests_app.factories import application_data, make_application, person
 from tests.tasks import run_queued_tasks
@@ -25,8 +26,8 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 URL = "/api/v1/applications/"
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = files.pdf()
+PNG = files.png()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 

@@ -13,7 +13,7 @@ import time_machine
 from requests_app import services
 from requests_app.models import Application
 from requests_app.workflow import TRANSITIONS
-from tests.factories import make_organ, make_staff
+from tests.factories import make_organ, make_staff, make_superuser
 from tests.requests_app.factories import make_application
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,8 @@ def organ():
 
 @pytest.fixture
 def handler(organ):
-    return make_staff(organ, ["handler"])
+    # Handler and approver (负责人) in one: every action of the table, extension included.
+    return make_staff(organ, ["handler", "approver"])
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ HAPPY = [
     (
         "extend",
         "received",
-        {"workdays": 5, "reason": "档案较多", "approved_by": "王主任"},
+        {"workdays": 5, "reason": "档案较多"},
         "received",
     ),
     ("issue-fee-notice", "received", {"basis": "per_page", "quantity": 150}, "awaiting_fee"),
@@ -211,7 +212,7 @@ class TestDeadlines:
         approver = make_staff(organ, ["approver"], username="chief")
         api.force_authenticate(approver)
         app = make_application(organ, received_on=D(2026, 9, 18))
-        body = {"reason": "需调取档案", "approved_by": "chief"}
+        body = {"reason": "需调取档案"}
         data = api.post(
             url(app, "extend"), {**body, "date": "2026-10-20", "workdays": 10}, format="json"
         ).json()
@@ -226,7 +227,7 @@ class TestDeadlines:
 
     def test_extension_after_the_deadline_is_a_400(self, client, organ):
         app = make_application(organ, received_on=D(2026, 9, 18))
-        body = {"date": "2026-10-23", "workdays": 5, "reason": "迟到", "approved_by": "王主任"}
+        body = {"date": "2026-10-23", "workdays": 5, "reason": "迟到"}
         response = client.post(url(app, "extend"), body, format="json")
         assert response.status_code == 400
         assert response.json() == {
@@ -236,17 +237,25 @@ class TestDeadlines:
             ]
         }
 
-    def test_extension_approved_by_a_non_approver_user_is_a_400(self, client, organ, handler):
+    def test_a_handler_without_the_approver_role_cannot_extend(self, api, organ):
+        # Issue 8: a handler sent any text as ``approved_by`` and the public page then said
+        # "经政府信息公开工作机构负责人同意". Now the extension is the approver's own act.
         app = make_application(organ, received_on=D(2026, 9, 18))
-        body = {
-            "date": "2026-10-20",
-            "workdays": 5,
-            "reason": "档案多",
-            "approved_by": handler.username,
-        }
-        response = client.post(url(app, "extend"), body, format="json")
-        assert response.status_code == 400
-        assert "approved_by" in response.json()
+        api.force_authenticate(make_staff(organ, ["handler"]))
+        body = {"date": "2026-10-20", "workdays": 5, "reason": "档案多", "approved_by": "王主任"}
+        response = api.post(url(app, "extend"), body, format="json")
+        assert response.status_code == 403
+        assert not app.events.filter(type="extend").exists()
+
+    def test_approved_by_in_the_body_is_ignored_for_the_callers_name(self, api, organ):
+        chief = make_staff(organ, ["approver"], username="chief")
+        api.force_authenticate(chief)
+        app = make_application(organ, received_on=D(2026, 9, 18))
+        body = {"date": "2026-10-20", "workdays": 5, "reason": "档案多", "approved_by": "某某"}
+        response = api.post(url(app, "extend"), body, format="json")
+        assert response.status_code == 200, response.json()
+        event = app.events.get(type="extend")
+        assert (event.data["approved_by"], event.actor) == ("chief", chief)
 
     def test_fee_notice_and_its_pause(self, client, organ):
         app = make_application(organ, received_on=D(2026, 9, 18))
@@ -368,10 +377,13 @@ class TestWhoMayAct:
         app.refresh_from_db()
         assert app.status == "received"
 
-    def test_staff_without_a_workflow_role_get_403(self, api, organ):
+    def test_staff_without_a_workflow_role_see_no_application(self, api, organ):
+        # api.md: a user without handler or approver sees no applications (404 on a detail).
         app = make_application(organ)
         api.force_authenticate(make_staff(organ, ["publisher"]))
-        assert api.post(url(app, "withdraw"), {}, format="json").status_code == 403
+        assert api.post(url(app, "withdraw"), {}, format="json").status_code == 404
+        app.refresh_from_db()
+        assert app.status == "received"
 
     def test_parent_organs_handler_may_act(self, api, organ):
         child = make_organ("测试市教育局", parent=organ)
@@ -391,6 +403,20 @@ class TestAssign:
         data = client.post(url(app, "assign"), {"user": colleague.username}, format="json").json()
         assert data["assigned_to"] == colleague.username
         assert data["events"][-1]["type"] == "assign"
+
+    def test_assign_to_a_superuser_or_a_non_handler_is_a_400(self, client, organ):
+        # Issue 8: assign accepted any user, the superuser too.
+        app = make_application(organ)
+        for user in (
+            make_superuser("root"),
+            make_staff(organ, ["approver"]),
+            make_staff(organ, ["publisher"]),
+        ):
+            response = client.post(url(app, "assign"), {"user": user.username}, format="json")
+            assert response.status_code == 400
+            assert list(response.json()) == ["user"]
+        app.refresh_from_db()
+        assert app.assigned_to is None
 
     def test_assign_to_unknown_or_foreign_user_is_a_400(self, client, organ):
         app = make_application(organ)

@@ -15,6 +15,7 @@ from django.test import Client
 from requests_app.forms import ApplicationForm
 from requests_app.models import Application, ApplicationAttachment, Channel, EventType
 from requests_app.tracking import display_tracking_code
+from tests import files
 from tests.factories import credit_code, make_organ
 from tests.requests_app.factories import resident_id
 
@@ -219,9 +220,7 @@ class TestSubmission:
         assert application.credit_code == code
 
     def test_valid_pdf_attachment_is_stored(self, client: Client, organ: Any) -> None:
-        scan = SimpleUploadedFile(
-            "身份证.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
-        )
+        scan = SimpleUploadedFile("身份证.pdf", files.pdf())
         response = client.post(APPLY, {**person_post(organ), "attachments": [scan]})
         assert response.status_code == 302
         assert ApplicationAttachment.objects.get().content_type == "application/pdf"
@@ -302,7 +301,7 @@ class TestBadInput:
         assert ApplicationAttachment.objects.count() == 0
 
     def test_more_than_five_attachments_are_rejected(self, client: Client, organ: Any) -> None:
-        scans = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4\n") for i in range(6)]
+        scans = [SimpleUploadedFile(f"{i}.pdf", files.pdf()) for i in range(6)]
         html = client.post(APPLY, {**person_post(organ), "attachments": scans}).content.decode()
         assert "附件最多5个。" in html
         assert Application.objects.count() == 0

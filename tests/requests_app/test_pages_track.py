@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -48,6 +49,12 @@ def answer(application: Application, **extra: Any) -> Application:
             referral=extra.pop("referral", "请登录本平台下载。"),
             **extra,
         )
+
+
+def docx_text(content: bytes) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
 
 
 def with_rates(settings: Any, **rates: str) -> None:
@@ -176,6 +183,33 @@ class TestLetters:
 
     def test_unknown_code_letter_is_404(self, client: Client) -> None:
         assert client.get("/track/ABCDEFGHJKMN/letter.pdf").status_code == 404
+
+    def test_the_letter_behind_the_code_masks_the_name_as_the_page_does(
+        self, client: Client, application: Application
+    ) -> None:
+        # Issue 8: the tracking page said 张*, the letter behind the same code 张三丰.
+        answer(application)
+        page = client.get(TRACK, {"code": application.tracking_code}).content.decode()
+        assert "张*" in page and "张三丰" not in page
+        text = docx_text(client.get(f"/track/{application.tracking_code}/letter.docx").content)
+        assert "张**" in text
+        assert "张三丰" not in text
+
+    def test_the_last_four_digits_of_the_phone_unmask_the_letter(
+        self, application: Application
+    ) -> None:
+        answer(application)
+        client = Client(enforce_csrf_checks=True)
+        page = client.get(TRACK, {"code": application.tracking_code})
+        token = page.cookies["csrftoken"].value
+        url = f"/track/{application.tracking_code}/letter.docx"
+        wrong = client.post(url, {"phone_last4": "9999", "csrfmiddlewaretoken": token})
+        assert wrong.status_code == 400
+        assert "联系电话后四位与申请不符" in wrong.content.decode()
+        assert "张三丰" not in wrong.content.decode()
+        right = client.post(url, {"phone_last4": "1234", "csrfmiddlewaretoken": token})
+        assert right.status_code == 200
+        assert "张三丰" in docx_text(right.content)
 
 
 class TestThrottling:

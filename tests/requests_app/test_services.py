@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
@@ -36,6 +36,7 @@ from requests_app.tracking import (
     new_tracking_code,
     normalize_tracking_code,
 )
+from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 from tests.requests_app.factories import application_data, make_application, person
 from tests.tasks import run_queued_tasks
@@ -44,8 +45,8 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = files.pdf()
+PNG = files.png()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
@@ -423,7 +424,6 @@ class TestExtension:
             date=D(2026, 10, 20),
             workdays=10,
             reason="需调取档案",
-            approved_by="chief",
         )
         # 30 working days after 09-18: 10-22 is the 20th, then 10-23, 26…30, 11-02…05.
         assert (app.extension_workdays, app.due_on) == (10, D(2026, 11, 5))
@@ -438,7 +438,6 @@ class TestExtension:
             date=D(2026, 10, 1),
             workdays=10,
             reason="档案较多",
-            approved_by="chief",
         )
         with pytest.raises(ValidationError) as exc:
             act(
@@ -448,7 +447,6 @@ class TestExtension:
                 date=D(2026, 10, 8),
                 workdays=11,
                 reason="仍需时间",
-                approved_by="chief",
             )
         assert "workdays" in errors_of(exc)
         app.refresh_from_db()
@@ -464,7 +462,6 @@ class TestExtension:
                 date=D(2026, 10, 23),
                 workdays=5,
                 reason="迟到",
-                approved_by="chief",
             )
         assert errors_of(exc)["date"] == [
             "答复期限已于2026年10月22日届满，不能再“延长答复期限”：期限届满后不得中止、"
@@ -479,25 +476,22 @@ class TestExtension:
             date=D(2026, 10, 22),
             workdays=1,
             reason="需要复核",
-            approved_by="chief",
         )
         assert app.due_on == D(2026, 10, 23)
 
-    def test_approver_named_by_username_must_hold_the_approver_role(self, app, organ, handler):
-        with pytest.raises(ValidationError) as exc:
-            act("extend", app, handler, workdays=5, reason="档案较多", approved_by=handler.username)
-        assert "approved_by" in errors_of(exc)
-        # A name that is not a user of the portal is recorded as given.
-        app = act(
-            "extend",
-            app,
-            handler,
-            date=D(2026, 10, 9),
-            workdays=5,
-            reason="档案较多",
-            approved_by="办公室主任王某",
-        )
-        assert app.events.get(type="extend").data["approved_by"] == "办公室主任王某"
+    def test_only_an_approver_may_extend(self, app, handler):
+        # 条例第三十三条第二款: the 负责人's consent; a handler cannot give it in his name.
+        with pytest.raises(PermissionDenied):
+            act("extend", app, handler, date=D(2026, 10, 9), workdays=5, reason="档案较多")
+        assert not app.events.filter(type="extend").exists()
+
+    def test_the_approval_is_recorded_under_the_callers_name(self, app, approver):
+        # A name sent along (the old ``approved_by``) is not a parameter of the service.
+        with pytest.raises(TypeError):
+            act("extend", app, approver, workdays=5, reason="甲", approved_by="王主任")
+        app = act("extend", app, approver, date=D(2026, 10, 9), workdays=5, reason="档案较多")
+        event = app.events.get(type="extend")
+        assert (event.data["approved_by"], event.actor) == (approver.username, approver)
 
     def test_stale_copy_cannot_extend_twice_past_the_limit(self, app, approver):
         copy = Application.objects.get(pk=app.pk)
@@ -508,7 +502,6 @@ class TestExtension:
             date=D(2026, 10, 9),
             workdays=15,
             reason="甲",
-            approved_by="chief",
         )
         with pytest.raises(services.WorkflowConflict):
             act(
@@ -518,7 +511,6 @@ class TestExtension:
                 date=D(2026, 10, 9),
                 workdays=5,
                 reason="乙",
-                approved_by="chief",
             )
 
 
@@ -785,7 +777,7 @@ class TestMail:
             ("request-correction", {"note": "请写明文件名称"}, "请写明文件名称"),
             (
                 "extend",
-                {"workdays": 5, "reason": "需调取档案", "approved_by": "chief"},
+                {"workdays": 5, "reason": "需调取档案"},
                 "延长5个工作日",
             ),
             ("issue-fee-notice", {"basis": "per_page", "quantity": 150}, "1700.00元"),
@@ -858,12 +850,11 @@ class TestCalendarAndRecompute:
         assert (app.due_on, app.due_covered) == (D(2026, 12, 24), True)
         late = make_application(organ, received_on=D(2026, 11, 26))
         services.application_extend(
-            actor=None,
+            actor=make_superuser("chief-admin"),
             application=late,
             date=D(2026, 11, 26),
             workdays=20,
             reason="甲",
-            approved_by="某",
         )
         late.refresh_from_db()
         assert late.due_covered is False

@@ -35,6 +35,7 @@ from requests_app.models import (
 )
 from requests_app.tracking import display_tracking_code
 from requests_app.workdays import add_workdays
+from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 from tests.requests_app.factories import make_application, person, resident_id
 
@@ -44,7 +45,7 @@ pytestmark = [
 ]
 
 D = dt.date
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = files.pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -342,14 +343,30 @@ class TestDetail:
         assert b"".join(response.streaming_content) == PDF
         assert "attachment" in response["Content-Disposition"]
 
-    def test_staff_who_may_see_but_not_act_get_no_forms_and_403_on_post(self, edu: Organ) -> None:
+    def test_a_publisher_cannot_open_the_application_desk(self, edu: Organ) -> None:
+        # Issue 8: a publisher opened the desk by URL and read applicants' ID numbers.
         app = make_application(edu, received_on=D(2026, 11, 20))
         publisher = logged_in(make_staff(edu, ["publisher"]))
-        html = publisher.get(url(app)).content.decode()
-        assert offered_actions(html, app) == set()
-        assert "没有办理权限" in html
-        response = post_action(publisher, app, "withdraw", date="2026-11-27")
+        assert publisher.get("/staff/applications/").status_code == 403
+        response = publisher.get(url(app))
+        assert response.status_code == 404
+        assert app.id_number not in response.content.decode()
+        assert post_action(publisher, app, "withdraw", date="2026-11-27").status_code == 404
+        assert Application.objects.get(pk=app.pk).status == Status.RECEIVED
+
+    def test_only_an_approver_is_offered_the_extension(
+        self, edu: Organ, handler: Any, approver: Any
+    ) -> None:
+        app = make_application(edu, received_on=D(2026, 11, 20))
+        assert "extend" not in offered_actions(
+            logged_in(handler).get(url(app)).content.decode(), app
+        )
+        assert "extend" in offered_actions(logged_in(approver).get(url(app)).content.decode(), app)
+        response = post_action(
+            logged_in(handler), app, "extend", date="2026-11-27", workdays="5", reason="x"
+        )
         assert response.status_code == 403
+        assert Application.objects.get(pk=app.pk).extension_workdays == 0
 
     @pytest.mark.parametrize(
         ("status", "expected"),
@@ -359,7 +376,6 @@ class TestDetail:
                 {
                     "request-correction",
                     "start-consultation",
-                    "extend",
                     "issue-fee-notice",
                     "request-reasons",
                     "answer",
@@ -454,13 +470,12 @@ class TestWorkflowThroughThePages:
         assert "答复期限届满日：2026年12月8日" in html
 
         response = post_action(
-            client,
+            logged_in(approver),
             app,
             "extend",
             date="2026-11-20",
             workdays="5",
             reason="需要调取档案。",
-            approved_by="chief",
             note="",
         )
         assert response.status_code == 302
@@ -496,14 +511,14 @@ class TestWorkflowThroughThePages:
         assert steps == [
             (EventType.REQUEST_CORRECTION, "wangfang"),
             (EventType.RECEIVE_CORRECTION, "wangfang"),
-            (EventType.EXTEND, "wangfang"),
+            (EventType.EXTEND, "chief"),
             (EventType.ANSWER, "wangfang"),
         ]
         html = client.get(url(app)).content.decode()
         timeline = html[html.index('id="timeline"') :]
         for label in ("告知补正", "收到补正", "延长答复期限", "作出答复"):
             assert label in timeline
-        assert timeline.count("wangfang") >= 4
+        assert timeline.count("wangfang") >= 3
         assert "延长5个工作日；理由：需要调取档案。；同意人：chief" in timeline
         assert offered_actions(html, app) == set()
         assert f"/staff/applications/{app.pk}/letter.docx" in html
@@ -518,18 +533,17 @@ class TestWorkflowThroughThePages:
         assert Application.objects.get(pk=app.pk).outcome == Outcome.OTHER_OTHER
 
     def test_a_disallowed_action_is_a_409_with_an_error_message(
-        self, edu: Organ, handler: Any
+        self, edu: Organ, handler: Any, approver: Any
     ) -> None:
         app = make_application(edu, received_on=D(2026, 11, 20))
         act(EventType.ANSWER, app, handler, outcome=Outcome.DISCLOSED, reply="予以公开。")
         response = post_action(
-            logged_in(handler),
+            logged_in(approver),
             app,
             "extend",
             date="2026-11-27",
             workdays="5",
             reason="x",
-            approved_by="x",
         )
         assert response.status_code == 409
         html = response.content.decode()
@@ -546,13 +560,12 @@ class TestWorkflowThroughThePages:
     ) -> None:
         app = make_application(edu, received_on=D(2026, 11, 20))
         response = post_action(
-            logged_in(handler),
+            logged_in(approver),
             app,
             "extend",
             date="2026-11-27",
             workdays="25",
             reason="需要调取档案。",
-            approved_by="chief",
         )
         assert response.status_code == 200
         html = response.content.decode()
@@ -566,22 +579,14 @@ class TestWorkflowThroughThePages:
     ) -> None:
         """The form accepts 15 days; the service refuses them after an earlier 10."""
         app = make_application(edu, received_on=D(2026, 11, 20))
-        act(
-            EventType.EXTEND,
-            app,
-            handler,
-            workdays=10,
-            reason="需要调取档案。",
-            approved_by="chief",
-        )
+        act(EventType.EXTEND, app, approver, workdays=10, reason="需要调取档案。")
         response = post_action(
-            logged_in(handler),
+            logged_in(approver),
             app,
             "extend",
             date="2026-11-27",
             workdays="15",
             reason="仍需时间。",
-            approved_by="chief",
         )
         assert response.status_code == 200
         errors = field_errors(response.content.decode(), "id_extend-workdays")
