@@ -133,6 +133,8 @@ class Action:
     EDIT_GUIDE = "edit_guide"  # 政府信息公开指南
     NAME_CO_ORGAN = "name_co_organ"  # name an organ as joint publisher (co_organs)
     PREVIEW_DRAFT = "preview_draft"  # see an unpublished item
+    REVIEW = "review"  # approve or return an item pending review (条例第十七条), not one's own
+    MASK_FINDINGS = "mask_findings"  # mask personal data found in an item's title and body
 
 
 STAFF_ROLES = frozenset({"handler", "approver", "publisher", "reporter", "reviewer"})
@@ -143,6 +145,8 @@ TABLE: RoleTable = {
     Action.NAME_CO_ORGAN: frozenset({"publisher"}),
     # Every staff member of the organ may preview a draft (catalog.views, item page).
     Action.PREVIEW_DRAFT: STAFF_ROLES,
+    Action.REVIEW: frozenset({"reviewer"}),
+    Action.MASK_FINDINGS: frozenset({"publisher", "reviewer"}),
 }
 
 

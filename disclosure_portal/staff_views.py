@@ -217,8 +217,9 @@ class AuditFilterForm(ChineseLabelsMixin, forms.Form):
             start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=zone)
             entries = entries.filter(created_at__gte=start)
         if data.get("date_to"):
-            end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, zone)
-            entries = entries.filter(created_at__lt=end)
+            # Up to the end of that day (≤ 9999-12-31: the last day has no "next day").
+            end = dt.datetime.combine(data["date_to"], dt.time.max, tzinfo=zone)
+            entries = entries.filter(created_at__lte=end)
         return entries
 
 

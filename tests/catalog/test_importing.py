@@ -18,13 +18,14 @@ from catalog import importing, services
 from catalog.import_models import ImportedItem, ItemImport
 from catalog.models import Item, Organ, Term, Topic
 from catalog.search import search_items
+from tests import files
 from tests.factories import make_item, make_organ
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["标题", "索引号", "文号", "发布机构", "成文日期", "发布日期", "主题分类", "体裁"]
 HEADER += ["有效性", "正文", "附件"]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()
 
 
 @pytest.fixture(autouse=True)

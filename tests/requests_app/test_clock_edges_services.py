@@ -101,9 +101,7 @@ def test_step_on_due_on_itself_is_accepted(client, organ, action, body):
 
 def test_extension_lapses_with_the_correction_restart(organ, handler):
     app = make_application(organ, received_on=D(2026, 9, 18))
-    app = act(
-        "extend", app, handler, date=D(2026, 9, 21), workdays=10, reason="多", approved_by="clerk"
-    )
+    app = act("extend", app, handler, date=D(2026, 9, 21), workdays=10, reason="多")
     assert app.extension_workdays == 10
     app = act("request-correction", app, handler, date=D(2026, 9, 22), note="请补充")
     app = act("receive-correction", app, handler, date=D(2026, 10, 12))
@@ -113,9 +111,7 @@ def test_extension_lapses_with_the_correction_restart(organ, handler):
     event = app.events.get(type="receive-correction")
     assert event.data["lapsed_extension_workdays"] == 10
     # A new extension may be granted for the new period.
-    app = act(
-        "extend", app, handler, date=D(2026, 10, 13), workdays=20, reason="多", approved_by="clerk"
-    )
+    app = act("extend", app, handler, date=D(2026, 10, 13), workdays=20, reason="多")
     assert app.extension_workdays == 20
 
 
@@ -443,7 +439,6 @@ def test_deadline_into_2027_is_provisional_until_the_notice_is_entered(client, o
         make_staff(organ, ["approver"], username="boss"),
         workdays=20,
         reason="档案多",
-        approved_by="boss",
     )
     detail = client.get(f"/api/v1/applications/{late.pk}/").json()
     # 40 working days after 11-26 skip the provisional 元旦 2027-01-01.

@@ -128,7 +128,7 @@ ACTIONS = {
     "receive-correction": dict,
     "start-consultation": lambda: {"party": "某公司"},
     "end-consultation": dict,
-    "extend": lambda: {"workdays": 7, "reason": "档案多", "approved_by": "boss"},
+    "extend": lambda: {"workdays": 7, "reason": "档案多"},
     "issue-fee-notice": lambda: {"basis": "per_page", "quantity": 150},
     "confirm-fee-paid": dict,
     "request-reasons": lambda: {"note": "请说明理由"},

@@ -130,13 +130,15 @@ class TestApiResend:
         assert response.status_code == 409
         assert OutboxMail.objects.count() == 1
 
-    def test_staff_who_may_only_read_get_a_403(
+    def test_staff_without_an_application_role_cannot_see_or_resend(
         self, api: Any, organ: Any, application: Application
     ) -> None:
+        # Issue 8 (least privilege): only handlers and approvers see applications at all.
         run_queued_tasks()
         (sent,) = mails_for(application)
         api.force_authenticate(make_staff(organ, ["reporter"]))
-        assert api.post(_resend_url(application, sent.pk)).status_code == 403
+        assert api.post(_resend_url(application, sent.pk)).status_code == 404
+        assert OutboxMail.objects.count() == 1
 
     def test_staff_of_another_organ_and_other_applications_mails_get_a_404(
         self, api: Any, organ: Any, handler: Any, application: Application
@@ -195,15 +197,14 @@ class TestDeskPage:
         assert "由wangfang重发" in html
         assert "已邮件告知申请人：2026年11月26日 10:00" in html
 
-    def test_readers_see_mails_but_no_resend_button(
+    def test_staff_without_an_application_role_see_no_mails_and_resend_nothing(
         self, organ: Any, application: Application
     ) -> None:
         run_queued_tasks()
-        html = self._page(make_staff(organ, ["reporter"]), application)
-        assert "受理回执" in html and "已发送" in html
-        assert "/resend/" not in html
         client = Client()
         client.force_login(make_staff(organ, ["reporter"]))
+        assert client.get(f"/staff/applications/{application.pk}/").status_code == 404
         sent = mails_for(application)[0]
         response = client.post(f"/staff/applications/{application.pk}/mails/{sent.pk}/resend/")
-        assert response.status_code == 403
+        assert response.status_code == 404
+        assert OutboxMail.objects.count() == 1

@@ -1,5 +1,6 @@
 """Least privilege (issue 8): every staff URL and every API operation, for every role —
-handler, approver, publisher, reporter, superuser, anonymous and the staff of another organ —
+handler, approver, publisher, reporter, reviewer, superuser, anonymous and the staff of
+another organ —
 against the role × action tables of the apps' permissions modules.
 
 A probe is allowed when the answer is anything but 401/403/404 or a redirect to the login
@@ -23,6 +24,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from catalog import permissions as catalog_permissions
+from catalog.import_models import ItemImport
+from catalog.models import Item
+from disclosure_portal.models import OutboxMail
 from reports import permissions as report_permissions
 from reports.models import Consultation
 from requests_app import permissions as request_permissions
@@ -36,8 +40,18 @@ from tests.security.test_page_fuzz import url_templates
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-ROLES = ["handler", "approver", "publisher", "reporter", "superuser", "anonymous", "other_organ"]
-PUBLIC, SUPERUSER, ANY_STAFF = "public", "superuser", "any_staff"
+ROLES = [
+    "handler",
+    "approver",
+    "publisher",
+    "reporter",
+    "reviewer",
+    "superuser",
+    "anonymous",
+    "other_organ",
+]
+# ORGAN_STAFF: any staff member of the organ (or an organ above it), whatever the role.
+PUBLIC, SUPERUSER, ANY_STAFF, ORGAN_STAFF = "public", "superuser", "any_staff", "organ_staff"
 R = request_permissions.Action
 C = catalog_permissions.Action
 P = report_permissions.Action
@@ -71,6 +85,28 @@ class World:
         upload = SimpleUploadedFile("身份证.pdf", files.pdf())
         app = make_application(self.organ, attachments=[upload])
         return f"{app.pk}/attachments/{app.attachments.get().pk}"
+
+    def pending(self) -> Any:
+        """An item written by the desk's handler and waiting for review (条例第十七条)."""
+        item = make_item(self.organ, "2026年城乡低保对象名单公示", publish=False)
+        Item.objects.filter(pk=item.pk).update(
+            status=Item.Status.PENDING_REVIEW, created_by=self.handler
+        )
+        return item
+
+    def mail(self) -> str:
+        """``<application id>/mails/<mail id>`` of an application whose receipt was mailed."""
+        app = self.application()
+        mail = app.mails.get()
+        OutboxMail.objects.filter(pk=mail.pk).update(
+            status=OutboxMail.Status.SENT, sent_at=timezone.now()
+        )
+        return f"{app.pk}/mails/{mail.pk}"
+
+    def batch(self) -> int:
+        return ItemImport.objects.create(
+            organ=self.organ, file_name="旧系统目录.xlsx", sha256="0" * 64, created_by=self.handler
+        ).pk
 
     def appeal(self) -> Appeal:
         return request_services.appeal_create(
@@ -258,6 +294,85 @@ PAGES = [
         ),
         f"reports.{P.REGISTER_CONSULTATION}",
     ),
+    Probe("staff/account/", "GET", lambda w: "/staff/account/", ANY_STAFF, scoped=False),
+    Probe(
+        "staff/account/password/",
+        "GET",
+        lambda w: "/staff/account/password/",
+        ANY_STAFF,
+        scoped=False,
+    ),
+    Probe("staff/audit/", "GET", lambda w: "/staff/audit/", SUPERUSER),
+    Probe("staff/audit/export.csv", "GET", lambda w: "/staff/audit/export.csv", SUPERUSER),
+    Probe("staff/security/lockouts/", "GET", lambda w: "/staff/security/lockouts/", SUPERUSER),
+    Probe(
+        "staff/security/unlock/",
+        "POST",
+        lambda w: "/staff/security/unlock/",
+        SUPERUSER,
+        lambda w: {"username": w.handler.username},
+    ),
+    Probe(
+        "staff/applications/%(pk)s/delivery/%(document)s/",
+        "POST",
+        lambda w: f"/staff/applications/{_app(w)}/delivery/fee_notice/",
+        f"requests.{R.ACT}",
+    ),
+    Probe(
+        "staff/applications/%(pk)s/mails/%(mail_id)s/resend/",
+        "POST",
+        lambda w: f"/staff/applications/{w.mail()}/resend/",
+        f"requests.{R.ACT}",
+    ),
+    Probe(
+        "staff/reviews/", "GET", lambda w: "/staff/reviews/", f"catalog.{C.REVIEW}", scoped=False
+    ),
+    Probe(
+        "staff/items/%(pk)s/review/",
+        "GET",
+        lambda w: f"/staff/items/{w.pending().pk}/review/",
+        f"catalog.{C.REVIEW}",
+    ),
+    Probe(
+        "staff/items/%(pk)s/mask/",
+        "POST",
+        lambda w: f"/staff/items/{w.pending().pk}/mask/",
+        f"catalog.{C.MASK_FINDINGS}",
+    ),
+    Probe(
+        "staff/items/word/",
+        "GET",
+        lambda w: "/staff/items/word/",
+        f"catalog.{C.EDIT_ITEMS}",
+        scoped=False,
+    ),
+    Probe(
+        "staff/items/import/",
+        "GET",
+        lambda w: "/staff/items/import/",
+        f"catalog.{C.EDIT_ITEMS}",
+        scoped=False,
+    ),
+    Probe(
+        "staff/items/import/%(pk)s/",
+        "GET",
+        lambda w: f"/staff/items/import/{w.batch()}/",
+        f"catalog.{C.EDIT_ITEMS}",
+    ),
+    Probe(
+        "staff/reports/archive/",
+        "GET",
+        lambda w: "/staff/reports/archive/",
+        f"reports.{P.EDIT}",
+        scoped=False,
+    ),
+    Probe("staff/supervision/", "GET", lambda w: "/staff/supervision/", ANY_STAFF, scoped=False),
+    Probe(
+        "staff/supervision/%(code)s/%(year)s.xlsx",
+        "GET",
+        lambda w: f"/staff/supervision/{w.organ.code}/2026.xlsx",
+        ORGAN_STAFF,
+    ),
 ]
 
 TODAY = lambda w: {"date": timezone.localdate().isoformat()}  # noqa: E731
@@ -440,6 +555,42 @@ API = [
         lambda w: f"/api/v1/reports/{w.organ.code}/2025/reopen/",
         f"reports.{P.EDIT}",
     ),
+    Probe(
+        "/api/v1/supervision/{organ_code}/",
+        "GET",
+        lambda w: f"/api/v1/supervision/{w.organ.code}/?year=2026",
+        ORGAN_STAFF,
+    ),
+    Probe(
+        "/api/v1/applications/{id}/mails/{mail_id}/resend/",
+        "POST",
+        lambda w: f"/api/v1/applications/{w.mail()}/resend/",
+        f"requests.{R.ACT}",
+    ),
+    Probe(
+        "/api/v1/items/{id}/review/",
+        "POST",
+        lambda w: f"/api/v1/items/{w.pending().pk}/review/",
+        f"catalog.{C.REVIEW}",
+        lambda w: {"decision": "return", "opinion": "请删除身份证号码后再提交。"},
+    ),
+    Probe(
+        "/api/v1/items/{id}/mask-findings/",
+        "POST",
+        lambda w: f"/api/v1/items/{w.pending().pk}/mask-findings/",
+        f"catalog.{C.MASK_FINDINGS}",
+    ),
+    Probe(
+        "/api/v1/auth/unlock/",
+        "POST",
+        lambda w: "/api/v1/auth/unlock/",
+        SUPERUSER,
+        lambda w: {"username": w.handler.username},
+    ),
+    # Last: it ends the caller's API session.
+    Probe(
+        "/api/v1/auth/logout/", "POST", lambda w: "/api/v1/auth/logout/", ANY_STAFF, scoped=False
+    ),
 ]
 API = [Probe(p.pattern, p.method, p.url, p.rule, p.body, p.scoped, api=True) for p in API]
 
@@ -458,6 +609,8 @@ def expected(role: str, probe: Probe) -> bool:
         return False
     if probe.rule == ANY_STAFF:
         return True
+    if probe.rule == ORGAN_STAFF:
+        return role != "other_organ"
     if role == "other_organ":  # holds every role, for another organ
         return not probe.scoped
     return role in TABLES[probe.rule]
@@ -476,7 +629,7 @@ def world_for(request: Any) -> Callable[[str], World]:
         organ = make_organ("测试市教育局", parent=city)
         other = make_organ("邻市人民政府")
         handler = make_staff(organ, ["handler"], username="desk-handler")
-        roles = {"handler", "approver", "publisher", "reporter"}
+        roles = {"handler", "approver", "publisher", "reporter", "reviewer"}
         if role in roles:
             user = make_staff(organ, [role], username=f"matrix-{role}")
         elif role == "other_organ":
