@@ -28,7 +28,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from catalog import services
@@ -51,10 +50,9 @@ from catalog.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from disclosure_portal.api import Conflict
+from disclosure_portal.api import PUBLIC_THROTTLES, Conflict, LoginRateThrottle
 
 PUBLISHER = StaffRole.PUBLISHER.value
-PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
 
 
 class PayloadTooLarge(APIException):
@@ -100,8 +98,7 @@ class TokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginRateThrottle]
 
     @extend_schema(
         request=TokenInputSerializer,

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -29,21 +28,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from catalog.models import Attachment, Guide, Item, Organ, Term, Topic
-from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
+from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
 from catalog.permissions import can_see
 from catalog.publication import timeliness
 from catalog.search import COUNT_LIMIT, search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
+from disclosure_portal import versions
 
 PAGE_SIZE = 20
 LATEST_COUNT = 10
 Q_MAX_LENGTH = 200
 SNIPPET_WIDTH = 120
-# Facet counts of the unfiltered directory scan every published item: keep them a short while.
-FACETS_CACHE_KEY = "catalog:directory-facets:v1"
-FACETS_CACHE_SECONDS = 120
+# Facet counts of the unfiltered directory scan every published item (1.7 s at a million):
+# computed once per catalog version and kept in the database for every process.
+FACETS_CACHE_KEY = "catalog:directory-facets"
 
 # 政府信息公开制度: there is no national vocabulary for it (regulation.md §4.3 (d)). An item
 # belongs to the sub-column when its 组配分类 or its 主题分类 (either level) bears one of these
@@ -124,9 +124,8 @@ def _organ(code: str) -> tuple[Organ, OrganTree, OrganNode]:
     organ = get_object_or_404(Organ, code=code)
     tree = organ_tree()
     node = tree.nodes.get(organ.pk)
-    if node is None:  # created in another process since the tree was cached
-        invalidate()
-        tree = organ_tree()
+    if node is None:  # committed after this request read the version stamp
+        tree = fresh_tree()
         node = tree.nodes[organ.pk]
     return organ, tree, node
 
@@ -412,15 +411,17 @@ FACET_FIELDS = ("organ_id", "topic_id", "genre_id", "article20")
 
 
 def facet_counts(queryset: QuerySet[Item], *, cacheable: bool) -> dict[str, dict[Any, int]]:
-    """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries."""
-    if cacheable:
-        cached = cache.get(FACETS_CACHE_KEY)
-        if cached is not None:
-            return cached
-    counts = {field: _counts(queryset, field) for field in FACET_FIELDS}
-    if cacheable:
-        cache.set(FACETS_CACHE_KEY, counts, FACETS_CACHE_SECONDS)
-    return counts
+    """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries, or, for the
+    unfiltered directory, none while the catalog's version stamp is unchanged."""
+    if not cacheable:
+        return {field: _counts(queryset, field) for field in FACET_FIELDS}
+
+    def load() -> dict[str, list[list[Any]]]:
+        # JSON keys are strings: keep (value, count) pairs.
+        return {field: list(map(list, _counts(queryset, field).items())) for field in FACET_FIELDS}
+
+    stored = versions.persisted(versions.CATALOG, FACETS_CACHE_KEY, load)
+    return {field: {value: n for value, n in stored[field]} for field in FACET_FIELDS}
 
 
 def build_facets(

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from catalog.models import Organ
-from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
+from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
 from reports import exports, permissions, services
 from reports.format import statistical_period
 from reports.models import AnnualReport, Scope
@@ -68,8 +68,7 @@ class OrganReports:
 def _tree_with(organ_id: int | None) -> OrganTree:
     tree = organ_tree()
     if organ_id is not None and organ_id not in tree.nodes:
-        invalidate()  # the organ was created in another process since the tree was cached
-        tree = organ_tree()
+        tree = fresh_tree()  # committed after this request read the version stamp
     return tree
 
 

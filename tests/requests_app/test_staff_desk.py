@@ -253,10 +253,10 @@ class TestQueue:
         assert queries_for_page(5) == queries_for_page(30)
         client = logged_in(handler)
         client.get("/staff/applications/")
-        # session, user, staff profile, the profile's organ (navigation), count of the
-        # filtered applications, the page's ids in deadline order, the page's rows joined
-        # with organ and assignee
-        with django_assert_max_num_queries(7):
+        # version stamps, session, user, staff profile, the profile's organ (navigation), count
+        # of the filtered applications, the page's ids in deadline order, the page's rows
+        # joined with organ and assignee
+        with django_assert_max_num_queries(8):
             client.get("/staff/applications/")
 
     def test_queue_pages_by_fifty(self, edu: Organ, handler: Any) -> None:
