@@ -36,6 +36,12 @@ from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
 from disclosure_portal import versions
+from disclosure_portal.pagecache import cache_public_page
+
+# What the public pages show: items and vocabularies, the organ tree, and timeliness computed
+# on the working-day calendar. Anonymous pages are cached under these version stamps.
+PUBLIC_DATA = (versions.CATALOG, versions.ORGANS, versions.CALENDAR)
+public_page = cache_public_page(*PUBLIC_DATA)
 
 PAGE_SIZE = 20
 LATEST_COUNT = 10
@@ -109,6 +115,7 @@ def sub_columns(code: str) -> list[SubColumn]:
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     tree = organ_tree()
     roots = [{"node": root, "columns": sub_columns(root.code)} for root in tree.roots]
@@ -141,6 +148,7 @@ def _organ_context(organ: Organ, tree: OrganTree, node: OrganNode) -> dict[str, 
 
 
 @require_safe
+@public_page
 def organ_detail(request: HttpRequest, code: str) -> HttpResponse:
     organ, tree, node = _organ(code)
     latest = list(published_in_subtree(tree, organ.pk)[:LATEST_COUNT])
@@ -178,6 +186,7 @@ def guide_rows(guide: Guide) -> list[GuideRow]:
 
 
 @require_safe
+@public_page
 def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
     organ, tree, node = _organ(code)
     guide = Guide.objects.filter(organ=organ).first()
@@ -194,6 +203,7 @@ def _page(request: HttpRequest, queryset: QuerySet) -> Page:
 
 
 @require_safe
+@public_page
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     organ, tree, node = _organ(code)
     queryset = published_in_subtree(tree, organ.pk).filter(rules_condition())
@@ -210,6 +220,7 @@ class Article20Row:
 
 
 @require_safe
+@public_page
 def mandatory(request: HttpRequest, code: str) -> HttpResponse:
     """法定主动公开内容: the fifteen categories of 条例第二十条 with their item counts."""
     organ, tree, node = _organ(code)
@@ -496,6 +507,7 @@ def result_rows(items: list[Item], q: str) -> list[Result]:
 
 
 @require_safe
+@public_page
 def item_list(request: HttpRequest) -> HttpResponse:
     tree = organ_tree()
     topics = list(Topic.objects.all())  # the vocabularies are small: one query each
@@ -583,6 +595,7 @@ def _visible_item(request: HttpRequest, item: Item) -> None:
 
 
 @require_safe
+@public_page
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.select_related("organ", "topic__parent", "genre", "grouping", "audience")

@@ -34,7 +34,8 @@ from django.http import HttpRequest, HttpResponse
 ORGANS = "organs"  # the organ tree (catalog.organs)
 CALENDAR = "calendar"  # working days: bundled data + overrides (requests_app.calendar)
 CATALOG = "catalog"  # published items, vocabularies, guides: directory facets, public pages
-NAMESPACES = (ORGANS, CALENDAR, CATALOG)
+REPORTS = "reports"  # annual reports and their published snapshots: the public report pages
+NAMESPACES = (ORGANS, CALENDAR, CATALOG, REPORTS)
 
 
 @dataclass

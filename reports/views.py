@@ -32,6 +32,8 @@ from django.views.decorators.http import require_safe
 
 from catalog.models import Organ
 from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
+from disclosure_portal import versions
+from disclosure_portal.pagecache import cache_public_page
 from reports import exports, permissions, services
 from reports.format import statistical_period
 from reports.models import AnnualReport, Scope
@@ -199,6 +201,7 @@ def _version_links(
 
 
 @require_safe
+@cache_public_page(versions.REPORTS, versions.ORGANS)
 def report(request: HttpRequest, code: str, year: int) -> HttpResponse:
     organ, scope, version = _resolve(request, code, year)
     data = _report_data(request, organ, year, scope, version)
