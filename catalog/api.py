@@ -7,6 +7,7 @@ atomically. Anything a caller may not see is a 404, never a hint that it exists.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -31,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import services
+from catalog.directory import CappedPaginator, published_total
 from catalog.filters import ItemFilter
 from catalog.models import Guide, Item, Organ, StaffRole
 from catalog.permissions import can_act, can_see, profile_of
@@ -50,7 +52,7 @@ from catalog.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from disclosure_portal.api import PUBLIC_THROTTLES, Conflict, LoginRateThrottle
+from disclosure_portal.api import PUBLIC_THROTTLES, Conflict, LoginRateThrottle, Pagination
 
 PUBLISHER = StaffRole.PUBLISHER.value
 
@@ -212,6 +214,18 @@ _DETAIL_RESPONSES = {
 }
 
 
+class ItemPagination(Pagination):
+    """No unbounded count: the unfiltered list's total is the shared count of published items
+    (computed once per catalog version); any filtered one stops at COUNT_LIMIT."""
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        filters = set(ItemFilter.base_filters) - {"ordering"}  # the order changes no count
+        unfiltered = not any(request.query_params.get(name) for name in filters)
+        total = published_total() if unfiltered else None
+        self.django_paginator_class = functools.partial(CappedPaginator, total=total)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
+
+
 @extend_schema_view(
     list=extend_schema(summary="政府信息公开目录"),
     retrieve=extend_schema(summary="目录条目", responses={200: ItemDetailSerializer}),
@@ -231,6 +245,7 @@ class ItemViewSet(
 ):
     queryset = Item.objects.all()
     filterset_class = ItemFilter
+    pagination_class = ItemPagination
     lookup_value_regex = "[0-9]+"
     throttle_classes = PUBLIC_THROTTLES
 

@@ -24,14 +24,22 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from catalog.directory import (
+    FACET_FIELDS,
+    CappedPaginator,
+    grouped_counts,
+    published_facets,
+    published_total,
+)
 from catalog.models import Attachment, Guide, Item, Organ, Term, Topic
 from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
 from catalog.permissions import can_see
 from catalog.publication import timeliness
-from catalog.search import COUNT_LIMIT, search_items
+from catalog.search import search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
@@ -47,9 +55,6 @@ PAGE_SIZE = 20
 LATEST_COUNT = 10
 Q_MAX_LENGTH = 200
 SNIPPET_WIDTH = 120
-# Facet counts of the unfiltered directory scan every published item (1.7 s at a million):
-# computed once per catalog version and kept in the database for every process.
-FACETS_CACHE_KEY = "catalog:directory-facets"
 
 # 政府信息公开制度: there is no national vocabulary for it (regulation.md §4.3 (d)). An item
 # belongs to the sub-column when its 组配分类 or its 主题分类 (either level) bears one of these
@@ -249,6 +254,23 @@ def mandatory(request: HttpRequest, code: str) -> HttpResponse:
 # --- The directory (政府信息公开目录) ---------------------------------------------------------
 
 
+class VersionedSelect(forms.Select):
+    """A select box of the organ tree or a vocabulary (hundreds of options), rendered once per
+    catalog version, language and chosen value instead of on every request."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        values = {str(key) for key, _label in self.choices}
+        chosen = "" if value in (None, "") else str(value)
+        if chosen and chosen not in values:  # a malformed value: not worth remembering
+            return super().render(name, value, attrs, renderer)
+        key = f"select:{name}:{chosen}:{get_language()}:{sorted((attrs or {}).items())}"
+        return versions.cached(
+            versions.CATALOG,
+            key,
+            lambda: super(VersionedSelect, self).render(name, value, attrs, renderer),
+        )
+
+
 class DirectoryFilterForm(forms.Form):
     """The filters of ``/items/``; the parameter names are those of the API (api.md).
 
@@ -267,12 +289,14 @@ class DirectoryFilterForm(forms.Form):
     )
     organ = forms.ChoiceField(
         label=_("发布机构"),
+        widget=VersionedSelect,
         required=False,
         help_text=_("包括其下级机关发布的信息。"),
         error_messages={"invalid_choice": _("所选发布机构不存在。")},
     )
     topic = forms.TypedChoiceField(
         label=_("主题分类"),
+        widget=VersionedSelect,
         required=False,
         coerce=int,
         empty_value=None,
@@ -280,6 +304,7 @@ class DirectoryFilterForm(forms.Form):
     )
     genre = forms.TypedChoiceField(
         label=_("体裁"),
+        widget=VersionedSelect,
         required=False,
         coerce=int,
         empty_value=None,
@@ -414,25 +439,12 @@ def facet_entry(
     return FacetEntry(label, count, "?" + encoded if encoded else "?", selected, depth)
 
 
-def _counts(queryset: QuerySet[Item], field: str) -> dict[Any, int]:
-    return dict(queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
-
-
-FACET_FIELDS = ("organ_id", "topic_id", "genre_id", "article20")
-
-
-def facet_counts(queryset: QuerySet[Item], *, cacheable: bool) -> dict[str, dict[Any, int]]:
-    """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries, or, for the
-    unfiltered directory, none while the catalog's version stamp is unchanged."""
-    if not cacheable:
-        return {field: _counts(queryset, field) for field in FACET_FIELDS}
-
-    def load() -> dict[str, list[list[Any]]]:
-        # JSON keys are strings: keep (value, count) pairs.
-        return {field: list(map(list, _counts(queryset, field).items())) for field in FACET_FIELDS}
-
-    stored = versions.persisted(versions.CATALOG, FACETS_CACHE_KEY, load)
-    return {field: {value: n for value, n in stored[field]} for field in FACET_FIELDS}
+def facet_counts(queryset: QuerySet[Item], *, unfiltered: bool) -> dict[str, dict[Any, int]]:
+    """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries, or none for the
+    unfiltered directory (shared per catalog version, ``catalog.directory``)."""
+    if unfiltered:
+        return published_facets()
+    return {field: grouped_counts(queryset, field) for field in FACET_FIELDS}
 
 
 def build_facets(
@@ -524,14 +536,18 @@ def item_list(request: HttpRequest) -> HttpResponse:
     listed = matched.select_related("organ", "topic__parent", "genre").defer(
         "search_tokens", *([] if q else ["body"])
     )
-    page = _page(request, listed)
-    # A search's count stops at COUNT_LIMIT; grouping every hit of a word found in most of
-    # a million items would cost seconds, so such a result is not broken down by category.
-    facets_omitted = bool(q) and page.paginator.count >= COUNT_LIMIT
+    unfiltered = not q and not filters
+    # No unbounded count: the unfiltered total comes with the shared facet counts, any other
+    # stops at COUNT_LIMIT (catalog.directory).
+    paginator = CappedPaginator(listed, PAGE_SIZE, total=published_total() if unfiltered else None)
+    page = paginator.get_page(request.GET.get("page"))
+    # Grouping every row of a result of more than COUNT_LIMIT rows would cost seconds at a
+    # million items, so such a result is not broken down by category.
+    facets_omitted = paginator.capped
     counts = (
         {field: {} for field in FACET_FIELDS}
         if facets_omitted
-        else facet_counts(matched, cacheable=not q and not filters)
+        else facet_counts(matched, unfiltered=unfiltered)
     )
     context = {
         "form": form,
@@ -543,6 +559,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "results": result_rows(list(page), q),
         "facets": build_facets(counts, request.GET, tree=tree, topics=topics, genres=genres),
         "facets_omitted": facets_omitted,
+        "count_capped": paginator.capped,
         "current_organ_code": filters.get("organ", ""),
     }
     return render(request, "catalog/item_list.html", context)

@@ -651,7 +651,8 @@ def test_a_search_with_very_many_hits_is_not_broken_down_by_category(client, mon
     organ = make_organ()
     for n in range(3):
         make_item(organ, f"关于政府信息公开的通知{n}")
-    monkeypatch.setattr("catalog.views.COUNT_LIMIT", 3)
+    monkeypatch.setattr("catalog.search.COUNT_LIMIT", 3)
+    monkeypatch.setattr("catalog.directory.COUNT_LIMIT", 3)
 
     many = client.get("/items/", {"q": "公开"}).content.decode()
     few = client.get("/items/", {"q": "通知0"}).content.decode()
@@ -660,3 +661,19 @@ def test_a_search_with_very_many_hits_is_not_broken_down_by_category(client, mon
     assert 'class="facet-list"' not in many
     assert "未按分类统计" not in few
     assert 'class="facet-list"' in few
+    assert "超过 3 条" in many
+
+
+@pytest.mark.django_db
+def test_a_filtered_directory_counts_only_up_to_the_limit(client, monkeypatch):
+    organ = make_organ()
+    for n in range(4):
+        make_item(organ, f"关于工作的通知{n}")
+    monkeypatch.setattr("catalog.directory.COUNT_LIMIT", 3)
+
+    page = client.get("/items/", {"organ": organ.code}).content.decode()
+    unfiltered = client.get("/items/").content.decode()
+
+    assert "超过 3 条" in page
+    # The unfiltered total is exact: it comes with the shared facet counts.
+    assert "共 4 条" in unfiltered
