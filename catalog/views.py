@@ -522,8 +522,13 @@ def result_rows(items: list[Item], q: str) -> list[Result]:
 @public_page
 def item_list(request: HttpRequest) -> HttpResponse:
     tree = organ_tree()
-    topics = list(Topic.objects.all())  # the vocabularies are small: one query each
-    genres = list(Term.objects.filter(kind=Term.Kind.GENRE).select_related("organ"))
+    # The vocabularies are small and change with the catalog's version: loaded once per version.
+    topics = versions.cached(versions.CATALOG, "topics", lambda: list(Topic.objects.all()))
+    genres = versions.cached(
+        versions.CATALOG,
+        "genres",
+        lambda: list(Term.objects.filter(kind=Term.Kind.GENRE).select_related("organ")),
+    )
     form = DirectoryFilterForm(request.GET, tree=tree, topics=topics, genres=genres)
     form.is_valid()  # errors are shown next to their fields; the valid filters still apply
     filters = form.active()

@@ -4,7 +4,9 @@ Only anonymous ``GET``/``HEAD`` requests of pages that show no personal data are
 by the full path, the language, the day (pages show dates relative to today) and the version
 stamps of the data the page shows (``disclosure_portal.versions``): a commit that changes the
 data changes the key, so no entry is ever deleted or expires to be right. Entries live in
-Django's cache (per process without Redis, shared with it).
+each process's memory (a bounded LRU): a hit then costs no network round trip and no
+unpickling, which measured 3.5 ms of a 4.6 ms hit on a loaded machine with Redis
+(bench/versions.md); being right needs nothing shared, since the key carries the stamps.
 
 Each response carries a fresh CSP nonce and CSRF token: they are cut out of the stored page and
 the requester's own are put back in, so no two visitors ever share a nonce or a token.
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -27,9 +30,8 @@ from django.utils.translation import get_language
 
 from disclosure_portal import versions
 
-KEY_PREFIX = "portal:page:"
-# Entries are found by version, never by age; a day bounds the memory of old versions.
-TIMEOUT_SECONDS = 24 * 3600
+# Pages kept per process, least recently used dropped first (~50 KB each).
+MAX_ENTRIES = 256
 NONCE_MARK = "\x00portal-nonce\x00"
 CSRF_MARK = "\x00portal-csrf\x00"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
@@ -37,6 +39,39 @@ _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
 _SKIPPED_HEADERS = {"content-length", "set-cookie", "content-security-policy", "vary"}
 
 View = Callable[..., HttpResponse]
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_pages = _LRU(MAX_ENTRIES)
+
+
+def clear() -> None:
+    """Forget this process's pages (tests)."""
+    _pages.clear()
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -58,7 +93,7 @@ def _key(request: HttpRequest, stamps: list[int]) -> str:
             ",".join(map(str, stamps)),
         ]
     )
-    return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _freeze(request: HttpRequest, response: HttpResponse) -> dict[str, Any] | None:
@@ -105,13 +140,13 @@ def cache_public_page(*namespaces: str) -> Callable[[View], View]:
             if None in stamps:
                 return view(request, *args, **kwargs)
             key = _key(request, stamps)  # type: ignore[arg-type]
-            frozen = cache.get(key)
+            frozen = _pages.get(key)
             if frozen is not None:
                 return _thaw(request, frozen)
             response = view(request, *args, **kwargs)
             frozen = _freeze(request, response)
             if frozen is not None:
-                cache.set(key, frozen, TIMEOUT_SECONDS)
+                _pages.set(key, frozen)
             return response
 
         return wrapped

@@ -33,9 +33,10 @@ def _fast_password_hashing(settings: Any) -> None:
 def _fresh_cache() -> None:
     from django.core.cache import cache
 
-    from disclosure_portal import versions
+    from disclosure_portal import pagecache, versions
 
     cache.clear()
+    pagecache.clear()
     # Each test's rows are rolled back, and the version stamps with them: drop what this
     # process cached under a stamp another test will reach again.
     versions.forget()
