@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import services
-from catalog.directory import CappedPaginator, published_total
+from catalog.directory import PUBLIC_DATA, CappedPaginator, published_total
 from catalog.filters import ItemFilter
 from catalog.models import Guide, Item, Organ, StaffRole
 from catalog.permissions import can_act, can_see, profile_of
@@ -53,6 +53,7 @@ from catalog.serializers import (
     TokenOutputSerializer,
 )
 from disclosure_portal.api import PUBLIC_THROTTLES, Conflict, LoginRateThrottle, Pagination
+from disclosure_portal.pagecache import public_data
 
 PUBLISHER = StaffRole.PUBLISHER.value
 
@@ -271,6 +272,14 @@ class ItemViewSet(
     def filter_queryset(self, queryset: QuerySet[Item]) -> QuerySet[Item]:
         # Filters apply to the public list only; detail lookups are by id.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The anonymous answer is kept while the catalog's version stamps are unchanged
+        # (throttles and permissions have already run).
+        data = public_data(
+            request, PUBLIC_DATA, lambda: super(ItemViewSet, self).list(request).data
+        )
+        return Response(data)
 
     def get_serializer_class(self) -> type[ItemSerializer]:
         return ItemSerializer if self.action == "list" else ItemDetailSerializer

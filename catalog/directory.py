@@ -17,6 +17,10 @@ from catalog.models import Item
 from catalog.search import COUNT_LIMIT, bounded_count
 from disclosure_portal import versions
 
+# What the public catalog shows: items and vocabularies, the organ tree, and timeliness computed
+# on the working-day calendar. Anonymous pages and answers are cached under these stamps.
+PUBLIC_DATA = (versions.CATALOG, versions.ORGANS, versions.CALENDAR)
+
 FACET_FIELDS = ("organ_id", "topic_id", "genre_id", "article20")
 FACETS_KEY = "catalog:directory-facets"
 

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.directory import (
     FACET_FIELDS,
+    PUBLIC_DATA,
     CappedPaginator,
     grouped_counts,
     published_facets,
@@ -46,9 +47,6 @@ from catalog.templatetags.portal import format_cn_date
 from disclosure_portal import versions
 from disclosure_portal.pagecache import cache_public_page
 
-# What the public pages show: items and vocabularies, the organ tree, and timeliness computed
-# on the working-day calendar. Anonymous pages are cached under these version stamps.
-PUBLIC_DATA = (versions.CATALOG, versions.ORGANS, versions.CALENDAR)
 public_page = cache_public_page(*PUBLIC_DATA)
 
 PAGE_SIZE = 20

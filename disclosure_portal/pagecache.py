@@ -87,6 +87,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 def _key(request: HttpRequest, stamps: list[int]) -> str:
     raw = "|".join(
         [
+            request.get_host(),  # feeds and API pages carry absolute links
             request.get_full_path(),
             get_language() or "",
             timezone.localdate().isoformat(),
@@ -152,3 +153,21 @@ def cache_public_page(*namespaces: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def public_data(request: Any, namespaces: tuple[str, ...], build: Callable[[], Any]) -> Any:
+    """``build()`` (an API answer's data, before rendering), remembered like a page for anonymous
+    ``GET``s while ``namespaces`` keep their stamps. The view still runs its permission and
+    throttle checks on every request; only building the answer is skipped."""
+    if not _cacheable_request(request):
+        return build()
+    stamps = [versions.current(namespace) for namespace in namespaces]
+    if None in stamps:
+        return build()
+    key = "data:" + _key(request, stamps)  # type: ignore[arg-type]
+    hit = _pages.get(key)
+    if hit is not None:
+        return hit["data"]
+    data = build()
+    _pages.set(key, {"data": data})
+    return data
