@@ -55,3 +55,18 @@ def test_signed_in_staff_never_get_a_cached_page(client: Client) -> None:
     assert client.get(f"/items/{draft.pk}/").status_code == 200
 
     assert Client().get(f"/items/{draft.pk}/").status_code == 404
+
+
+def test_the_navigation_marks_the_current_organ_only(client: Client) -> None:
+    city = make_organ("临江市人民政府")
+    bureau = make_organ("临江市教育局", parent=city)
+
+    page = client.get(f"/organs/{bureau.code}/").content.decode()
+    home = client.get("/").content.decode()
+
+    assert f'<a href="/organs/{bureau.code}/" aria-current="page">' in page
+    assert page.count('aria-current="page"') == 1
+    assert 'aria-current="page"' not in home
+    # A new organ is in the navigation at once.
+    make_organ("临江市统计局", parent=city)
+    assert "临江市统计局" in client.get("/").content.decode()
