@@ -516,17 +516,32 @@ def result_rows(items: list[Item], q: str) -> list[Result]:
     return rows
 
 
-@require_safe
-@public_page
-def item_list(request: HttpRequest) -> HttpResponse:
-    tree = organ_tree()
-    # The vocabularies are small and change with the catalog's version: loaded once per version.
+def vocabularies() -> tuple[list[Topic], list[Term]]:
+    """The topics and 体裁 of the filters: small, loaded once per catalog version."""
     topics = versions.cached(versions.CATALOG, "topics", lambda: list(Topic.objects.all()))
     genres = versions.cached(
         versions.CATALOG,
         "genres",
         lambda: list(Term.objects.filter(kind=Term.Kind.GENRE).select_related("organ")),
     )
+    return topics, genres
+
+
+def warm_up() -> None:
+    """Load and render what every directory page shares (the counts, the big select boxes),
+    as the first request after a restart would (called by the WSGI module at boot)."""
+    published_facets()
+    topics, genres = vocabularies()
+    form = DirectoryFilterForm({}, tree=organ_tree(), topics=topics, genres=genres)
+    for name in ("organ", "topic", "genre"):
+        str(form[name])
+
+
+@require_safe
+@public_page
+def item_list(request: HttpRequest) -> HttpResponse:
+    tree = organ_tree()
+    topics, genres = vocabularies()
     form = DirectoryFilterForm(request.GET, tree=tree, topics=topics, genres=genres)
     form.is_valid()  # errors are shown next to their fields; the valid filters still apply
     filters = form.active()
