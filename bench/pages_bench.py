@@ -231,19 +231,14 @@ def main(argv: list[str] | None = None) -> None:
         for name, path in pages.items():
             status, _ms_first, _body = fetch(server.url + path)
             assert status == 200, (name, path, status)
+        load = {"connections": args.connections, "threads": args.threads}
+        half = max(3, args.duration // 2)
         for name, path in pages.items():
-            floor = wrk(
-                server.url + STATIC,
-                duration=max(3, args.duration // 2),
-                connections=args.connections,
-                threads=args.threads,
-            )
-            rps, p50, p99, errors = wrk(
-                server.url + path,
-                duration=args.duration,
-                connections=args.connections,
-                threads=args.threads,
-            )
+            # The floor just before and just after the page: the machine's load drifts.
+            before = wrk(server.url + STATIC, duration=half, **load)
+            rps, p50, p99, errors = wrk(server.url + path, duration=args.duration, **load)
+            after = wrk(server.url + STATIC, duration=half, **load)
+            floor = ((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
             results.append(Result(name, path, rps, p50, p99, errors, floor[0], floor[1]))
             print(
                 f"{name:20} {rps:8.0f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
@@ -254,6 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         # Restart: the first directory request of new workers, against the warm p50.
         server.stop()
         server.start()
+        time.sleep(5)  # every worker has booted (one answering does not mean all have)
         status, cold["directory_after_restart_ms"], _ = fetch(server.url + "/items/")
         _status, cold["directory_second_ms"], _ = fetch(server.url + "/items/")
     finally:
