@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(
         f"| page {args.label} | path | req/s | p50 ms | p99 ms | errors | static req/s "
-        "(same run) | page ÷ static |"
+        "(same run, mean before + after) | static ÷ page |"
     )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
