@@ -143,11 +143,10 @@ def cached[T](namespace: str, key: str, load: Callable[[], T]) -> T:
     if hit is not None and hit[0] == stamp:
         return hit[1]
     value = load()
+    # One entry per key, the last stored wins: a hit needs the exact stamp, so an entry stored
+    # by a thread that read an older stamp is only ever a miss, never a wrong answer.
     with _memo_lock:
-        previous = _memo.get(memo_key)
-        # Never replace a newer entry by an older one (another thread may have read later).
-        if previous is None or previous[0] <= stamp:
-            _memo[memo_key] = (stamp, value)
+        _memo[memo_key] = (stamp, value)
     return value
 
 
