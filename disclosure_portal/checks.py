@@ -40,6 +40,13 @@ CACHE_SESSION_ENGINES = {
 }
 
 
+def in_memory_sqlite(database: dict[str, Any]) -> bool:
+    name = str(database.get("NAME", ""))
+    return database.get("ENGINE") == "django.db.backends.sqlite3" and (
+        name == ":memory:" or "mode=memory" in name
+    )
+
+
 def _cache_backend(alias: str) -> str:
     from django.conf import settings
 
@@ -98,11 +105,7 @@ def check_shared_state(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 id="portal.E012",
             )
         )
-    database = settings.DATABASES.get("default", {})
-    name = str(database.get("NAME", ""))
-    if database.get("ENGINE") == "django.db.backends.sqlite3" and (
-        name == ":memory:" or "mode=memory" in name
-    ):
+    if in_memory_sqlite(settings.DATABASES.get("default", {})):
         errors.append(
             Error(
                 "数据库为内存中的 SQLite：每个进程各有一个数据库。",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from disclosure_portal.checks import check_shared_state
+from disclosure_portal.checks import check_shared_state, in_memory_sqlite
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -50,10 +50,13 @@ def test_drf_cache_throttles_on_a_local_cache_are_an_error(settings: Any) -> Non
     assert ids(settings) == ["portal.E012"]
 
 
-def test_an_in_memory_database_is_an_error(settings: Any) -> None:
-    settings.DEBUG = False
-    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-    assert ids(settings) == ["portal.E013"]
+def test_an_in_memory_database_is_recognised() -> None:
+    # (DATABASES cannot be overridden safely in a running test: the helper is tested alone.)
+    sqlite = "django.db.backends.sqlite3"
+    assert in_memory_sqlite({"ENGINE": sqlite, "NAME": ":memory:"})
+    assert in_memory_sqlite({"ENGINE": sqlite, "NAME": "file:x?mode=memory&cache=shared"})
+    assert not in_memory_sqlite({"ENGINE": sqlite, "NAME": "/srv/portal/db.sqlite3"})
+    assert not in_memory_sqlite({"ENGINE": "django.db.backends.postgresql", "NAME": "portal"})
 
 
 def test_development_is_not_checked(settings: Any) -> None:
