@@ -163,7 +163,8 @@ def _redis_hit(current: str, previous: str, expires_at: int, now: float) -> tupl
     try:
         pipe = client.pipeline(transaction=False)
         pipe.incr(KEY_PREFIX + current)
-        pipe.expireat(KEY_PREFIX + current, expires_at)
+        # A lifetime relative to ``now`` (not EXPIREAT): Redis's clock need not be ours.
+        pipe.expire(KEY_PREFIX + current, max(1, expires_at - int(now)))
         pipe.get(KEY_PREFIX + previous)
         hits, _expiry, before = pipe.execute()
     except redis.RedisError as error:
