@@ -7,6 +7,7 @@ atomically. Anything a caller may not see is a 404, never a hint that it exists.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -28,10 +29,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from catalog import services
+from catalog.directory import PUBLIC_DATA, CappedPaginator, published_total
 from catalog.filters import ItemFilter
 from catalog.models import Guide, Item, Organ, StaffRole
 from catalog.permissions import Action as CatalogAction
@@ -55,11 +56,11 @@ from catalog.serializers import (
     TokenOutputSerializer,
 )
 from disclosure_portal import auth
-from disclosure_portal.api import Conflict
+from disclosure_portal.api import PUBLIC_THROTTLES, Conflict, LoginRateThrottle, Pagination
+from disclosure_portal.pagecache import public_data
 
 PUBLISHER = StaffRole.PUBLISHER.value
 REVIEWER = StaffRole.REVIEWER.value
-PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
 
 
 class PayloadTooLarge(APIException):
@@ -133,8 +134,7 @@ class TokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginRateThrottle]
 
     @extend_schema(
         request=TokenInputSerializer,
@@ -278,6 +278,18 @@ _DETAIL_RESPONSES = {
 }
 
 
+class ItemPagination(Pagination):
+    """No unbounded count: the unfiltered list's total is the shared count of published items
+    (computed once per catalog version); any filtered one stops at COUNT_LIMIT."""
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        filters = set(ItemFilter.base_filters) - {"ordering"}  # the order changes no count
+        unfiltered = not any(request.query_params.get(name) for name in filters)
+        total = published_total() if unfiltered else None
+        self.django_paginator_class = functools.partial(CappedPaginator, total=total)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
+
+
 @extend_schema_view(
     list=extend_schema(summary="政府信息公开目录"),
     retrieve=extend_schema(summary="目录条目", responses={200: ItemDetailSerializer}),
@@ -297,6 +309,7 @@ class ItemViewSet(
 ):
     queryset = Item.objects.all()
     filterset_class = ItemFilter
+    pagination_class = ItemPagination
     lookup_value_regex = "[0-9]+"
     throttle_classes = PUBLIC_THROTTLES
 
@@ -326,6 +339,14 @@ class ItemViewSet(
     def filter_queryset(self, queryset: QuerySet[Item]) -> QuerySet[Item]:
         # Filters apply to the public list only; detail lookups are by id.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The anonymous answer is kept while the catalog's version stamps are unchanged
+        # (throttles and permissions have already run).
+        data = public_data(
+            request, PUBLIC_DATA, lambda: super(ItemViewSet, self).list(request).data
+        )
+        return Response(data)
 
     def get_serializer_class(self) -> type[ItemSerializer]:
         return ItemSerializer if self.action == "list" else ItemDetailSerializer

@@ -43,6 +43,7 @@ from catalog import services
 from catalog.import_models import ImportedItem, ItemImport
 from catalog.models import IndexSerial, Item, Organ, Term, Topic
 from catalog.sanitize import clean_body
+from disclosure_portal import versions
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -687,6 +688,9 @@ def apply_import(
                 changed.append(item)
         for start in range(0, len(created), BATCH):
             Item.objects.bulk_create([item for _row, item in created[start : start + BATCH]])
+        if created:
+            # bulk_create sends no signal: every worker's directory follows this commit.
+            versions.bump(versions.CATALOG)
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(

@@ -1,15 +1,15 @@
-"""The organ tree, loaded once and cached: government-level views include the subtree
-(domain.md, Organs), and every page shows the tree as navigation."""
+"""The organ tree, loaded once per change and cached: government-level views include the
+subtree (domain.md, Organs), and every page shows the tree as navigation.
+
+Cached in each process under the "organs" version stamp (``disclosure_portal.versions``): a
+change bumps it in its own transaction, so every worker reloads at its next request."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
-CACHE_KEY = "catalog:organ-tree:v1"
-CACHE_SECONDS = 300
+from disclosure_portal import versions
 
 
 @dataclass
@@ -89,15 +89,18 @@ def _load() -> OrganTree:
 
 
 def organ_tree() -> OrganTree:
-    tree = cache.get(CACHE_KEY)
-    if tree is None:
-        tree = _load()
-        cache.set(CACHE_KEY, tree, CACHE_SECONDS)
-    return tree
+    return versions.cached(versions.ORGANS, "tree", _load)
+
+
+def fresh_tree() -> OrganTree:
+    """The tree read now, bypassing the cache: for the rare request that read the version
+    stamp just before an organ's creation committed and then met the new organ."""
+    return _load()
 
 
 def invalidate() -> None:
-    cache.delete(CACHE_KEY)
+    """Every process reloads the tree once the caller's transaction commits."""
+    versions.bump(versions.ORGANS, versions.CATALOG)
 
 
 def subtree_ids(organ_id: int) -> set[int]:

@@ -196,6 +196,8 @@ def rebuild_search_index(using: str = "default") -> None:
 
 # --- Column statistics (PostgreSQL) -------------------------------------------------------
 
+# Planner statistics (ANALYZE's), not the portal's data: no commit changes them, and a stale
+# copy only steers the choice of plan, never a result. So they stay per process, by age.
 _STATS_TTL = 600.0
 _stats_cache: dict[tuple[str, str], tuple[float, dict[str, float], float, float]] = {}
 # Rows of catalog_item per database alias, as last read with the statistics (no query).

@@ -23,6 +23,6 @@ urlpatterns = [
     path("organs/<str:code>/guide/", views.guide_detail, name="guide"),
     path("organs/<str:code>/rules/", views.rules, name="rules"),
     path("organs/<str:code>/mandatory/", views.mandatory, name="mandatory"),
-    path("feeds/items/", LatestItemsFeed(), name="feed"),
+    path("feeds/items/", views.public_page(LatestItemsFeed()), name="feed"),
     path("sitemap/", site_map, name="site-map"),
 ]

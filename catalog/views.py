@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Q, QuerySet
@@ -25,26 +24,36 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from catalog.directory import (
+    FACET_FIELDS,
+    PUBLIC_DATA,
+    CappedPaginator,
+    grouped_counts,
+    published_facets,
+    published_total,
+)
 from catalog.models import Attachment, Guide, Item, Organ, Term, Topic
-from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
+from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
 from catalog.permissions import can_see
 from catalog.publication import timeliness
-from catalog.search import COUNT_LIMIT, search_items
+from catalog.search import search_items
 from catalog.search_text import highlight
 from catalog.services import body_text
 from catalog.templatetags.portal import format_cn_date
 from catalog.uploads import served_name_for
+from disclosure_portal import versions
+from disclosure_portal.pagecache import cache_public_page
+
+public_page = cache_public_page(*PUBLIC_DATA)
 
 PAGE_SIZE = 20
 LATEST_COUNT = 10
 Q_MAX_LENGTH = 200
 SNIPPET_WIDTH = 120
-# Facet counts of the unfiltered directory scan every published item: keep them a short while.
-FACETS_CACHE_KEY = "catalog:directory-facets:v1"
-FACETS_CACHE_SECONDS = 120
 
 # 政府信息公开制度: there is no national vocabulary for it (regulation.md §4.3 (d)). An item
 # belongs to the sub-column when its 组配分类 or its 主题分类 (either level) bears one of these
@@ -110,6 +119,7 @@ def sub_columns(code: str) -> list[SubColumn]:
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     tree = organ_tree()
     roots = [{"node": root, "columns": sub_columns(root.code)} for root in tree.roots]
@@ -125,9 +135,8 @@ def _organ(code: str) -> tuple[Organ, OrganTree, OrganNode]:
     organ = get_object_or_404(Organ, code=code)
     tree = organ_tree()
     node = tree.nodes.get(organ.pk)
-    if node is None:  # created in another process since the tree was cached
-        invalidate()
-        tree = organ_tree()
+    if node is None:  # committed after this request read the version stamp
+        tree = fresh_tree()
         node = tree.nodes[organ.pk]
     return organ, tree, node
 
@@ -143,6 +152,7 @@ def _organ_context(organ: Organ, tree: OrganTree, node: OrganNode) -> dict[str, 
 
 
 @require_safe
+@public_page
 def organ_detail(request: HttpRequest, code: str) -> HttpResponse:
     organ, tree, node = _organ(code)
     latest = list(published_in_subtree(tree, organ.pk)[:LATEST_COUNT])
@@ -180,6 +190,7 @@ def guide_rows(guide: Guide) -> list[GuideRow]:
 
 
 @require_safe
+@public_page
 def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
     organ, tree, node = _organ(code)
     guide = Guide.objects.filter(organ=organ).first()
@@ -196,6 +207,7 @@ def _page(request: HttpRequest, queryset: QuerySet) -> Page:
 
 
 @require_safe
+@public_page
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     organ, tree, node = _organ(code)
     queryset = published_in_subtree(tree, organ.pk).filter(rules_condition())
@@ -212,6 +224,7 @@ class Article20Row:
 
 
 @require_safe
+@public_page
 def mandatory(request: HttpRequest, code: str) -> HttpResponse:
     """法定主动公开内容: the fifteen categories of 条例第二十条 with their item counts."""
     organ, tree, node = _organ(code)
@@ -240,6 +253,23 @@ def mandatory(request: HttpRequest, code: str) -> HttpResponse:
 # --- The directory (政府信息公开目录) ---------------------------------------------------------
 
 
+class VersionedSelect(forms.Select):
+    """A select box of the organ tree or a vocabulary (hundreds of options), rendered once per
+    catalog version, language and chosen value instead of on every request."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        values = {str(key) for key, _label in self.choices}
+        chosen = "" if value in (None, "") else str(value)
+        if chosen and chosen not in values:  # a malformed value: not worth remembering
+            return super().render(name, value, attrs, renderer)
+        key = f"select:{name}:{chosen}:{get_language()}:{sorted((attrs or {}).items())}"
+        return versions.cached(
+            versions.CATALOG,
+            key,
+            lambda: super(VersionedSelect, self).render(name, value, attrs, renderer),
+        )
+
+
 class DirectoryFilterForm(forms.Form):
     """The filters of ``/items/``; the parameter names are those of the API (api.md).
 
@@ -258,12 +288,14 @@ class DirectoryFilterForm(forms.Form):
     )
     organ = forms.ChoiceField(
         label=_("发布机构"),
+        widget=VersionedSelect,
         required=False,
         help_text=_("包括其下级机关发布的信息。"),
         error_messages={"invalid_choice": _("所选发布机构不存在。")},
     )
     topic = forms.TypedChoiceField(
         label=_("主题分类"),
+        widget=VersionedSelect,
         required=False,
         coerce=int,
         empty_value=None,
@@ -271,6 +303,7 @@ class DirectoryFilterForm(forms.Form):
     )
     genre = forms.TypedChoiceField(
         label=_("体裁"),
+        widget=VersionedSelect,
         required=False,
         coerce=int,
         empty_value=None,
@@ -405,23 +438,12 @@ def facet_entry(
     return FacetEntry(label, count, "?" + encoded if encoded else "?", selected, depth)
 
 
-def _counts(queryset: QuerySet[Item], field: str) -> dict[Any, int]:
-    return dict(queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
-
-
-FACET_FIELDS = ("organ_id", "topic_id", "genre_id", "article20")
-
-
-def facet_counts(queryset: QuerySet[Item], *, cacheable: bool) -> dict[str, dict[Any, int]]:
-    """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries."""
-    if cacheable:
-        cached = cache.get(FACETS_CACHE_KEY)
-        if cached is not None:
-            return cached
-    counts = {field: _counts(queryset, field) for field in FACET_FIELDS}
-    if cacheable:
-        cache.set(FACETS_CACHE_KEY, counts, FACETS_CACHE_SECONDS)
-    return counts
+def facet_counts(queryset: QuerySet[Item], *, unfiltered: bool) -> dict[str, dict[Any, int]]:
+    """Items per organ, topic, 体裁 and 第二十条 category: four grouped queries, or none for the
+    unfiltered directory (shared per catalog version, ``catalog.directory``)."""
+    if unfiltered:
+        return published_facets()
+    return {field: grouped_counts(queryset, field) for field in FACET_FIELDS}
 
 
 def build_facets(
@@ -495,11 +517,32 @@ def result_rows(items: list[Item], q: str) -> list[Result]:
     return rows
 
 
+def vocabularies() -> tuple[list[Topic], list[Term]]:
+    """The topics and 体裁 of the filters: small, loaded once per catalog version."""
+    topics = versions.cached(versions.CATALOG, "topics", lambda: list(Topic.objects.all()))
+    genres = versions.cached(
+        versions.CATALOG,
+        "genres",
+        lambda: list(Term.objects.filter(kind=Term.Kind.GENRE).select_related("organ")),
+    )
+    return topics, genres
+
+
+def warm_up() -> None:
+    """Load and render what every directory page shares (the counts, the big select boxes),
+    as the first request after a restart would (called by the WSGI module at boot)."""
+    published_facets()
+    topics, genres = vocabularies()
+    form = DirectoryFilterForm({}, tree=organ_tree(), topics=topics, genres=genres)
+    for name in ("organ", "topic", "genre"):
+        str(form[name])
+
+
 @require_safe
+@public_page
 def item_list(request: HttpRequest) -> HttpResponse:
     tree = organ_tree()
-    topics = list(Topic.objects.all())  # the vocabularies are small: one query each
-    genres = list(Term.objects.filter(kind=Term.Kind.GENRE).select_related("organ"))
+    topics, genres = vocabularies()
     form = DirectoryFilterForm(request.GET, tree=tree, topics=topics, genres=genres)
     form.is_valid()  # errors are shown next to their fields; the valid filters still apply
     filters = form.active()
@@ -512,14 +555,18 @@ def item_list(request: HttpRequest) -> HttpResponse:
     listed = matched.select_related("organ", "topic__parent", "genre").defer(
         "search_tokens", *([] if q else ["body"])
     )
-    page = _page(request, listed)
-    # A search's count stops at COUNT_LIMIT; grouping every hit of a word found in most of
-    # a million items would cost seconds, so such a result is not broken down by category.
-    facets_omitted = bool(q) and page.paginator.count >= COUNT_LIMIT
+    unfiltered = not q and not filters
+    # No unbounded count: the unfiltered total comes with the shared facet counts, any other
+    # stops at COUNT_LIMIT (catalog.directory).
+    paginator = CappedPaginator(listed, PAGE_SIZE, total=published_total() if unfiltered else None)
+    page = paginator.get_page(request.GET.get("page"))
+    # Grouping every row of a result of more than COUNT_LIMIT rows would cost seconds at a
+    # million items, so such a result is not broken down by category.
+    facets_omitted = paginator.capped
     counts = (
         {field: {} for field in FACET_FIELDS}
         if facets_omitted
-        else facet_counts(matched, cacheable=not q and not filters)
+        else facet_counts(matched, unfiltered=unfiltered)
     )
     context = {
         "form": form,
@@ -531,6 +578,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "results": result_rows(list(page), q),
         "facets": build_facets(counts, request.GET, tree=tree, topics=topics, genres=genres),
         "facets_omitted": facets_omitted,
+        "count_capped": paginator.capped,
         "current_organ_code": filters.get("organ", ""),
     }
     return render(request, "catalog/item_list.html", context)
@@ -583,6 +631,7 @@ def _visible_item(request: HttpRequest, item: Item) -> None:
 
 
 @require_safe
+@public_page
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.select_related("organ", "topic__parent", "genre", "grouping", "audience")

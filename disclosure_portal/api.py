@@ -16,7 +16,11 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from disclosure_portal import counters
+from disclosure_portal.net import client_ip
 
 
 class ObjectJSONParser(JSONParser):
@@ -97,3 +101,57 @@ def api_not_found(request: Any, exception: Exception | None = None) -> Any:
             {"detail": str(_("未找到。"))}, status=404, json_dumps_params={"ensure_ascii": False}
         )
     return page_not_found(request, exception)
+
+
+# --- Throttles: shared, atomic counters (disclosure_portal.counters) --------------------------
+
+
+class CounterThrottle(BaseThrottle):
+    """A DRF throttle counting in the shared counters: one increment per request, the same
+    budget on every worker and node. Subclasses name the scope and the identity."""
+
+    scope = ""
+
+    def __init__(self) -> None:
+        self._wait: float | None = None
+
+    def identity(self, request: Any) -> tuple[str, str] | None:
+        """(scope, identity) to count this request under; None: not limited."""
+        return self.scope, client_ip(request)
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        identity = self.identity(request)
+        if identity is None or not identity[1]:
+            return True
+        scope, ident = identity
+        rate = counters.configured_rate(scope)
+        if rate is None:
+            return True
+        usage = counters.hit(scope, ident, rate)
+        if usage.over(rate):
+            self._wait = usage.window_ends_in
+            return False
+        return True
+
+    def wait(self) -> float | None:
+        return self._wait
+
+
+class PublicRateThrottle(CounterThrottle):
+    """The public API: an anonymous client counts once, by address (``anon``); a signed-in one
+    by account (``user``)."""
+
+    def identity(self, request: Any) -> tuple[str, str] | None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return "user", str(user.pk)
+        return "anon", client_ip(request)
+
+
+class LoginRateThrottle(CounterThrottle):
+    """Password attempts per address (``login``)."""
+
+    scope = "login"
+
+
+PUBLIC_THROTTLES: list[type[BaseThrottle]] = [PublicRateThrottle]

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "disclosure_portal.request_guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # One reading of the cache version stamps per request (disclosure_portal.versions).
+    "disclosure_portal.versions.VersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

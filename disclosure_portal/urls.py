@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from catalog.sitemaps import SITEMAPS
 from disclosure_portal import auth_api
+from disclosure_portal.views import robots_txt
 
 api_v1 = [
     path("auth/logout/", auth_api.LogoutView.as_view(), name="api-logout"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("disclosure_portal.staff_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("", include("requests_app.urls")),

@@ -26,12 +26,11 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from catalog.models import Organ
 from catalog.organs import subtree_ids
-from disclosure_portal.api import Conflict
+from disclosure_portal.api import PUBLIC_THROTTLES, Conflict
 from reports import permissions, services
 from reports.checks import ERROR
 from reports.models import AnnualReport, PublishedReport, Scope
@@ -41,8 +40,6 @@ from reports.serializers import (
     ReportSerializer,
     ReportUpdateSerializer,
 )
-
-PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
 
 SCOPE_PARAMETER = OpenApiParameter(
     "scope",

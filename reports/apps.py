@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "政府信息公开工作年度报告"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from catalog.models import StaffRole
         from catalog.staff_views import StaffSection, register_section
         from reports.services import year_published_for
@@ -16,6 +18,17 @@ class ReportsConfig(AppConfig):
 
         # Registering a paper application into a published year needs a confirmation.
         published_years.register(year_published_for)
+
+        from disclosure_portal import versions
+        from reports.models import AnnualReport, PublishedReport
+
+        # A report's public page is cached under the "reports" version stamp: every write of
+        # a report or its published snapshot bumps it in its own transaction.
+        changed = versions.bump_on_save(versions.REPORTS)
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            for model in (AnnualReport, PublishedReport):
+                uid = f"reports-{model.__name__}-{name}"
+                signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
 
         register_section(
             StaffSection(

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from catalog.demo_data import ORGANS, STAFF_ORGANS
 from catalog.models import Organ
+from disclosure_portal import versions
 from reports.checks import ERROR
 from reports.drafting import TO_FILL, draft_sections, overview_facts
 from reports.models import AnnualReport, Consultation, PublishedReport, Scope
@@ -254,6 +255,7 @@ def publish_report(stdout: Any, organ: Organ, key: str, scope: str) -> str:
     if published_at < timezone.now():
         PublishedReport.objects.filter(pk=version.pk).update(published_at=published_at)
         AnnualReport.objects.filter(pk=report.pk).update(updated_at=published_at)
+        versions.bump(versions.REPORTS)  # update() sends no signal
     return f"{label}：已发布"
 
 

@@ -31,7 +31,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from catalog.models import Organ
-from catalog.organs import OrganNode, OrganTree, invalidate, organ_tree
+from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
+from disclosure_portal import versions
+from disclosure_portal.pagecache import cache_public_page
 from reports import exports, permissions, services, shelf
 from reports.format import statistical_period
 from reports.models import AnnualReport, Scope
@@ -70,8 +72,7 @@ class OrganReports:
 def _tree_with(organ_id: int | None) -> OrganTree:
     tree = organ_tree()
     if organ_id is not None and organ_id not in tree.nodes:
-        invalidate()  # the organ was created in another process since the tree was cached
-        tree = organ_tree()
+        tree = fresh_tree()  # committed after this request read the version stamp
     return tree
 
 
@@ -217,6 +218,7 @@ def _version_links(
 
 
 @require_safe
+@cache_public_page(versions.REPORTS, versions.ORGANS)
 def report(request: HttpRequest, code: str, year: int) -> HttpResponse:
     organ, scope, version = _resolve(request, code, year)
     data = _report_data(request, organ, year, scope, version)

@@ -4,7 +4,7 @@ Applications are read-mostly here: every state change goes through ``requests_ap
 (one service per change, with its event row), so the admin only lets a superuser correct the
 applicant's contact details. The calendar is maintained here: the State Council's yearly
 holiday notice is entered as overrides and the year marked complete (domain.md "Working
-days"); each change clears the cached calendar and recomputes the stored deadlines.
+days"); each change is in force on every worker at once and recomputes the stored deadlines.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import calendar as calendar_module
 from requests_app.models import Appeal, Application, CalendarOverride, CalendarYear, Event
 
 logger = logging.getLogger(__name__)
@@ -36,10 +35,8 @@ EDITABLE_APPLICATION_FIELDS = (
 
 
 def _recompute_due_dates() -> None:
-    """After a calendar change: clear the cached calendar, then refresh the stored deadlines
-    (the staff queue sorts by them). Runs after commit, so no other process reloads the old
-    calendar into the cache in between."""
-    calendar_module.invalidate()
+    """After a calendar change has committed (its save bumped the calendar's version stamp,
+    requests_app.apps), refresh the stored deadlines (the staff queue sorts by them)."""
     try:
         from requests_app import services
     except ImportError:

@@ -8,13 +8,26 @@ class RequestsAppConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
         from django.utils.translation import gettext_lazy as _
 
         from catalog.publication import register_workday_counter
         from catalog.staff_views import StaffSection, register_section
+        from disclosure_portal import versions
         from requests_app import checks  # noqa: F401  (registers the calendar coverage check)
         from requests_app.calendar import current_calendar
+        from requests_app.models import CalendarOverride, CalendarYear
         from requests_app.workdays import add_workdays
+
+        # Any write of the calendar (services or admin) is in force on every worker at its next
+        # request; the catalog's pages show timeliness computed on it, so they follow too.
+        def calendar_changed(*, using: str, **kwargs: object) -> None:
+            versions.bump(versions.CALENDAR, versions.CATALOG, using=using)
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            for model in (CalendarOverride, CalendarYear):
+                uid = f"calendar-{model.__name__}-{name}"
+                signal.connect(calendar_changed, sender=model, weak=False, dispatch_uid=uid)
 
         def count_on_official_calendar(start, days):  # type: ignore[no-untyped-def]
             result = add_workdays(current_calendar(), start, days)

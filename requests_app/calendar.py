@@ -2,18 +2,15 @@
 administrators' overrides on top (domain.md, "Working days").
 
 ``current_calendar()`` is what every deadline computation receives as its argument. It is
-cached; changing an override or completing a year calls ``invalidate()``.
+cached in each process under the "calendar" version stamp; changing an override or completing a
+year calls ``invalidate()`` inside its transaction (``disclosure_portal.versions``).
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
-
+from disclosure_portal import versions
 from requests_app.calendar_data import bundled_calendar
 from requests_app.workdays import WorkCalendar, merge
-
-CACHE_KEY = "requests_app:calendar:v1"
-CACHE_SECONDS = 300
 
 
 def _load() -> WorkCalendar:
@@ -25,12 +22,9 @@ def _load() -> WorkCalendar:
 
 
 def current_calendar() -> WorkCalendar:
-    calendar = cache.get(CACHE_KEY)
-    if calendar is None:
-        calendar = _load()
-        cache.set(CACHE_KEY, calendar, CACHE_SECONDS)
-    return calendar
+    return versions.cached(versions.CALENDAR, "calendar", _load)
 
 
 def invalidate() -> None:
-    cache.delete(CACHE_KEY)
+    """Every process reloads the calendar once the caller's transaction commits."""
+    versions.bump(versions.CALENDAR)

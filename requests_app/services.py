@@ -1744,9 +1744,9 @@ def appeal_update(*, actor: Any, appeal: Appeal, **fields: Any) -> Appeal:
 
 
 def _calendar_changed() -> None:
+    # The row's save has bumped the "calendar" stamp in its transaction (requests_app.apps);
+    # this covers a caller that changed it another way.
     calendar_module.invalidate()
-    # Other processes may have re-read the old rows before our commit: drop it once more.
-    transaction.on_commit(calendar_module.invalidate)
 
 
 def calendar_override_set(
@@ -1759,11 +1759,12 @@ def calendar_override_set(
         raise ValidationError({"note": [_("不能超过200个字符。")]})
     if not isinstance(is_workday, bool):
         raise ValidationError({"is_workday": [_("请说明该日是否为工作日。")]})
-    override, _created = CalendarOverride.objects.update_or_create(
-        date=date,
-        defaults={"is_workday": is_workday, "note": note, "created_by": _user(actor)},
-    )
-    _calendar_changed()
+    with transaction.atomic():
+        override, _created = CalendarOverride.objects.update_or_create(
+            date=date,
+            defaults={"is_workday": is_workday, "note": note, "created_by": _user(actor)},
+        )
+        _calendar_changed()
     recompute_due_dates()
     return override
 
@@ -1778,9 +1779,10 @@ def calendar_year_complete(*, actor: Any, year: int) -> CalendarYear:
         raise ValidationError(
             {"year": [_("请先录入该年度国务院办公厅节假日安排通知中的放假和调休日期。")]}
         )
-    marked, _created = CalendarYear.objects.get_or_create(
-        year=year, defaults={"completed_by": _user(actor)}
-    )
-    _calendar_changed()
+    with transaction.atomic():
+        marked, _created = CalendarYear.objects.get_or_create(
+            year=year, defaults={"completed_by": _user(actor)}
+        )
+        _calendar_changed()
     recompute_due_dates()
     return marked

@@ -9,10 +9,35 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
+
+
+def _render_navigation() -> str:
+    from catalog.organs import navigation_tree
+
+    return render_to_string(
+        "catalog/_organ_nav.html", {"organ_nav": navigation_tree(), "current_organ_code": ""}
+    )
+
+
+@register.simple_tag(takes_context=True)
+def organ_navigation(context: template.Context) -> SafeString:
+    """The organ tree of every public page (hundreds of nested links), rendered once per
+    version of the tree; the current organ is then marked in the cached HTML."""
+    from disclosure_portal import versions
+
+    html = versions.cached(versions.ORGANS, "navigation-html", _render_navigation)
+    code = context.get("current_organ_code") or ""
+    if code:
+        anchor = f'<a href="/organs/{escape(code)}/">'
+        html = html.replace(anchor, anchor[:-1] + ' aria-current="page">', 1)
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, escaped there)
 
 
 def format_cn_date(value: dt.date | dt.datetime | None) -> str:

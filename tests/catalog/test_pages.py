@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -21,6 +20,7 @@ from django.utils import translation
 from catalog import services
 from catalog.models import Item, Organ, Term, Topic
 from catalog.templatetags.portal import format_cn_date
+from disclosure_portal import versions
 from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
 
@@ -552,7 +552,7 @@ def test_directory_query_count_does_not_grow_with_the_results(
     topic, _ = Topic.objects.get_or_create(name="科技、教育", parent=None)
 
     def measure() -> int:
-        cache.clear()  # the organ tree and the facet counts are loaded each time
+        versions.forget()  # the organ tree is loaded each time
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/items/", {"q": "通知"}).status_code == 200
         return len(queries)
@@ -565,9 +565,9 @@ def test_directory_query_count_does_not_grow_with_the_results(
     many = measure()
 
     assert few == many
-    cache.clear()
-    # organ tree, topics, genres, count, page, four facet groupings
-    with django_assert_max_num_queries(9):
+    versions.forget()
+    # version stamps, organ tree, topics, genres, count, page, four facet groupings
+    with django_assert_max_num_queries(10):
         client.get("/items/", {"q": "通知", "organ": tree["city"].code})
 
 
@@ -652,7 +652,8 @@ def test_a_search_with_very_many_hits_is_not_broken_down_by_category(client, mon
     organ = make_organ()
     for n in range(3):
         make_item(organ, f"关于政府信息公开的通知{n}")
-    monkeypatch.setattr("catalog.views.COUNT_LIMIT", 3)
+    monkeypatch.setattr("catalog.search.COUNT_LIMIT", 3)
+    monkeypatch.setattr("catalog.directory.COUNT_LIMIT", 3)
 
     many = client.get("/items/", {"q": "公开"}).content.decode()
     few = client.get("/items/", {"q": "通知0"}).content.decode()
@@ -661,3 +662,19 @@ def test_a_search_with_very_many_hits_is_not_broken_down_by_category(client, mon
     assert 'class="facet-list"' not in many
     assert "未按分类统计" not in few
     assert 'class="facet-list"' in few
+    assert "超过 3 条" in many
+
+
+@pytest.mark.django_db
+def test_a_filtered_directory_counts_only_up_to_the_limit(client, monkeypatch):
+    organ = make_organ()
+    for n in range(4):
+        make_item(organ, f"关于工作的通知{n}")
+    monkeypatch.setattr("catalog.directory.COUNT_LIMIT", 3)
+
+    page = client.get("/items/", {"organ": organ.code}).content.decode()
+    unfiltered = client.get("/items/").content.decode()
+
+    assert "超过 3 条" in page
+    # The unfiltered total is exact: it comes with the shared facet counts.
+    assert "共 4 条" in unfiltered

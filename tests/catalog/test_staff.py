@@ -324,9 +324,9 @@ def test_item_list_query_count_does_not_grow_with_items(
         make_item(tree["edu"], f"关于第{n}项工作的通知", publish=n % 2 == 0)
     client = logged_in(make_staff(tree["edu"], ["publisher"]))
     client.get("/staff/items/")  # warm the organ tree cache
-    # session, user, staff profile, the profile's organ (navigation), count of the filtered
-    # items, one page of items joined with their organ
-    with django_assert_num_queries(6):
+    # version stamps, session, user, staff profile, the profile's organ (navigation), count of
+    # the filtered items, one page of items joined with their organ
+    with django_assert_num_queries(7):
         response = client.get("/staff/items/")
     assert response.status_code == 200
 

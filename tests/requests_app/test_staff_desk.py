@@ -273,10 +273,10 @@ class TestQueue:
         assert queries_for_page(5) == queries_for_page(30)
         client = logged_in(handler)
         client.get("/staff/applications/")
-        # session, user, staff profile, the profile's organ (navigation), the sidebar's count
-        # of open applications, count of the filtered applications, the page's ids in
-        # deadline order, the page's rows joined with organ and assignee
-        with django_assert_max_num_queries(8):
+        # version stamps, session, user, staff profile, the profile's organ (navigation), the
+        # sidebar's count of open applications, count of the filtered applications, the page's
+        # ids in deadline order, the page's rows joined with organ and assignee
+        with django_assert_max_num_queries(9):
             client.get("/staff/applications/")
 
     def test_sidebar_counts_the_open_applications_of_the_users_organs(
