@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from catalog.sitemaps import SITEMAPS
+from disclosure_portal.health import healthz
 
 api_v1 = [
     path("", include("catalog.api_urls")),
@@ -16,6 +17,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -28,3 +30,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("catalog.urls")),
 ]
+
+# A lost database connection anywhere outside a view answers 503, not 500 (outage.py).
+handler500 = "disclosure_portal.outage.server_error"
