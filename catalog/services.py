@@ -31,7 +31,7 @@ from catalog.models import (
 )
 from catalog.sanitize import clean_body
 from catalog.search_text import document_tokens
-from catalog.uploads import ITEM_KINDS, check_upload
+from catalog.uploads import ITEM_KINDS, check_upload, discard_unless_committed, store_upload
 
 ITEM_FIELDS = (
     "title",
@@ -274,6 +274,7 @@ def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachmen
         sha256=checked.sha256,
         position=item.attachments.count(),
     )
-    attachment.file.save(name, upload, save=False)
-    attachment.save()
+    with discard_unless_committed() as written, transaction.atomic():
+        store_upload(attachment.file, name, upload, written)
+        attachment.save()
     return attachment

@@ -73,8 +73,8 @@ def check_storage() -> str:
 
 
 def task_counts() -> dict[str, Any] | None:
-    from django_tasks_db.models import DBTaskResult
     from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
 
     try:
         row = DBTaskResult.objects.aggregate(

@@ -25,9 +25,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # 32 hex digits, too little to smuggle a second log line or markup into the logs.
 _SANE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
 
-_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "request_id", default=None
-)
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 access_logger = logging.getLogger("disclosure_portal.request")
 
 
