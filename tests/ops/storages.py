@@ -1,0 +1,34 @@
+"""Media storages that fail on purpose, for the fault tests (never used by the portal)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.files.storage import FileSystemStorage
+
+
+class FailingStorage(FileSystemStorage):
+    """Writes the first file of each instance's life, then fails like a full disk."""
+
+    saves = 0
+
+    def _save(self, name: str, content: Any) -> str:
+        FailingStorage.saves += 1
+        if FailingStorage.saves > 1:
+            raise OSError(28, "No space left on device")
+        return super()._save(name, content)
+
+
+class StallingStorage(FileSystemStorage):
+    """Announces each save in a marker file named by ``STALL_MARKER``, then stalls long
+    enough for the test to kill the process mid-request."""
+
+    def _save(self, name: str, content: Any) -> str:
+        marker = os.environ.get("STALL_MARKER")
+        if marker:
+            Path(marker).write_text(str(os.getpid()))
+            time.sleep(float(os.environ.get("STALL_SECONDS", "30")))
+        return super()._save(name, content)
