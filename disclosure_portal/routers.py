@@ -23,7 +23,9 @@ PRIMARY = "default"
 _use_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("use_replica", default=False)
 
 # Read from the primary even inside a public read: they must never lag.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "django_tasks_db", "disclosure_portal", "authtoken"})
+PRIMARY_ONLY_APPS = frozenset(
+    {"sessions", "django_tasks_database", "disclosure_portal", "authtoken"}
+)
 PRIVATE_PREFIXES = ("/staff/", "/admin/", "/healthz", "/captcha/", "/apply/", "/i18n/")
 
 
