@@ -47,13 +47,11 @@ def database_url_for_processes() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
-def requires_postgresql() -> Any:
+def requires_postgresql(why: str) -> Any:
+    """Skip on SQLite, saying why the test needs PostgreSQL."""
     import pytest
 
-    return pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: several processes writing at once (SQLite is one writer)",
-    )
+    return pytest.mark.skipif(connection.vendor != "postgresql", reason=f"needs PostgreSQL: {why}")
 
 
 # --- HTTP --------------------------------------------------------------------------------
@@ -267,8 +265,8 @@ class Node(Process):
 class RedisServer(Process):
     """A redis-server of the test's own on a free port, killed by the test to cut Redis."""
 
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
+    def __init__(self, workdir: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         command = [
             binary,
@@ -295,6 +293,10 @@ class RedisServer(Process):
                     return
             time.sleep(0.05)
         raise RuntimeError(f"redis-server not ready:\n{self.log()}")
+
+    @classmethod
+    def on_port(cls, workdir: Path, port: int) -> RedisServer:
+        return cls(workdir, port)
 
     @property
     def url(self) -> str:

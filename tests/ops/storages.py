@@ -23,12 +23,13 @@ class FailingStorage(FileSystemStorage):
 
 
 class StallingStorage(FileSystemStorage):
-    """Announces each save in a marker file named by ``STALL_MARKER``, then stalls long
-    enough for the test to kill the process mid-request."""
+    """The first save anywhere writes its process id to the file named by ``STALL_MARKER``
+    and stalls long enough for the test to kill the process mid-request; later saves (after
+    the marker exists) go through."""
 
     def _save(self, name: str, content: Any) -> str:
         marker = os.environ.get("STALL_MARKER")
-        if marker:
+        if marker and not Path(marker).exists():
             Path(marker).write_text(str(os.getpid()))
             time.sleep(float(os.environ.get("STALL_SECONDS", "30")))
         return super()._save(name, content)

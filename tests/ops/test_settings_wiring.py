@@ -24,7 +24,11 @@ def settings_with(**env: str) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", SHOW],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "disclosure_portal.settings", **env},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "disclosure_portal.settings",
+            **env,
+        },
         capture_output=True,
         text=True,
         check=True,
