@@ -216,6 +216,7 @@ class Node(Process):
         workers: int = 2,
         port: int | None = None,
         timeout: int = 30,
+        wait: bool = True,
     ) -> None:
         self.port = port or free_port()
         command = [
@@ -233,7 +234,8 @@ class Node(Process):
             "2",
         ]
         super().__init__(name, command, env, log)
-        self.wait_ready()
+        if wait:
+            self.wait_ready()
 
     def wait_ready(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds
@@ -378,3 +380,59 @@ def stopping(*processes: Process) -> Iterator[None]:
     finally:
         for process in processes:
             process.stop()
+
+
+class SmtpSink:
+    """A minimal SMTP server in a thread that keeps every message it is given (RFC 5321's
+    HELO/EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), for tests of mail across processes."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        self.messages: list[dict[str, Any]] = []
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                def reply(line: str) -> None:
+                    self.wfile.write(line.encode() + b"\r\n")
+
+                reply("220 sink ready")
+                sender, recipients = "", []
+                while raw := self.rfile.readline():
+                    command = raw.decode("utf-8", "replace").strip()
+                    verb = command[:4].upper()
+                    if verb in ("HELO", "EHLO"):
+                        reply("250 sink")
+                    elif verb == "MAIL":
+                        sender, recipients = command[10:].strip("<> "), []
+                        reply("250 ok")
+                    elif verb == "RCPT":
+                        recipients.append(command[8:].strip("<> "))
+                        reply("250 ok")
+                    elif verb == "DATA":
+                        reply("354 go on")
+                        lines = []
+                        while (line := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
+                            lines.append(line)
+                        sink.messages.append(
+                            {"from": sender, "to": recipients, "data": b"".join(lines)}
+                        )
+                        reply("250 queued")
+                    elif verb == "QUIT":
+                        reply("221 bye")
+                        return
+                    else:
+                        reply("250 ok")
+
+        class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
