@@ -61,6 +61,12 @@ class Cluster:
             f"manage {' '.join(args)}", [sys.executable, "manage.py", *args], self.env, log
         )
 
+    def run_python(self, code: str, *, log: Path) -> None:
+        """Run ``code`` in a Django process of its own: what it writes is committed, so
+        every node sees it (the test's own connection is inside a transaction)."""
+        process = self.manage("shell", "-c", code, log=log)
+        assert process.popen.wait(60) == 0, process.log()
+
     def token(self, node: Node, username: str) -> str:
         reply = Browser().request(
             node.port,
