@@ -96,3 +96,25 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client: Any, setting
     )
     assert response.status_code == 413
     assert "上限" in response.json()["detail"]
+
+
+def test_the_gunicorn_config_loads() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "GUNICORN_WORKERS": "3", "HTTPS": "off"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_systemd_units_run_what_the_readme_says() -> None:
+    units = {p.name: p.read_text() for p in (ROOT / "deploy" / "systemd").iterdir()}
+    assert "gunicorn -c deploy/gunicorn.conf.py" in units["portal.service"]
+    assert "manage.py db_worker" in units["portal-worker.service"]
+    assert "manage.py send_deadline_reminders" in units["portal-reminders.service"]
+    for timer in [name for name in units if name.endswith(".timer")]:
+        assert timer.replace(".timer", ".service") in units
+        assert "Persistent=true" in units[timer]
