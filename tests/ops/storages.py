@@ -23,13 +23,16 @@ class FailingStorage(FileSystemStorage):
 
 
 class StallingStorage(FileSystemStorage):
-    """The first save anywhere writes its process id to the file named by ``STALL_MARKER``
-    and stalls long enough for the test to kill the process mid-request; later saves (after
-    the marker exists) go through."""
+    """The second save of a process (its first file is already written) writes the process
+    id to the file named by ``STALL_MARKER`` and stalls long enough for the test to kill the
+    process mid-request; once the marker exists, saves go through."""
+
+    saves = 0
 
     def _save(self, name: str, content: Any) -> str:
+        StallingStorage.saves += 1
         marker = os.environ.get("STALL_MARKER")
-        if marker and not Path(marker).exists():
+        if marker and StallingStorage.saves == 2 and not Path(marker).exists():
             Path(marker).write_text(str(os.getpid()))
             time.sleep(float(os.environ.get("STALL_SECONDS", "30")))
         return super()._save(name, content)

@@ -9,6 +9,7 @@ The storage failure on upload is in test_storage_failure.py (in-process: a stora
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from catalog.models import Item
@@ -55,7 +57,7 @@ def public_paths(item: Item) -> list[str]:
     ]
 
 
-def submit(port: int, organ_code: str, *, timeout: float = 60) -> Reply:
+def submit(port: int, organ_code: str, *, files: int = 1, timeout: float = 60) -> Reply:
     data = application_data()
     fields = {
         "organ": organ_code,
@@ -65,7 +67,8 @@ def submit(port: int, organ_code: str, *, timeout: float = 60) -> Reply:
         "delivery_form": data["delivery_form"],
         "delivery_method": data["delivery_method"],
     }
-    body, ctype = multipart(fields, [("attachments", "scan.pdf", PDF, "application/pdf")])
+    scans = [("attachments", f"scan{n}.pdf", PDF, "application/pdf") for n in range(files)]
+    body, ctype = multipart(fields, scans)
     return Browser().request(
         port,
         "POST",
@@ -176,7 +179,7 @@ def test_database_cut_under_load_answers_503_then_recovers_without_restart(
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_submission_leaves_no_half_written_application(
-    tmp_path: Path,
+    tmp_path: Path, settings: Any
 ) -> None:
     organ = make_organ()
     marker = tmp_path / "stalled"
@@ -196,7 +199,7 @@ def test_worker_killed_mid_submission_leaves_no_half_written_application(
 
         def post() -> None:
             try:
-                outcome["reply"] = submit(node.port, organ.code)
+                outcome["reply"] = submit(node.port, organ.code, files=2)
             except OSError as exc:
                 outcome["error"] = exc
 
@@ -205,7 +208,8 @@ def test_worker_killed_mid_submission_leaves_no_half_written_application(
         deadline = time.monotonic() + 30
         while not marker.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        # The worker has inserted the application and its event and is writing the scan.
+        # The worker has inserted the application and its event, written the first scan and
+        # is writing the second, all inside one uncommitted transaction.
         worker = int(marker.read_text())
         assert worker in node.worker_pids()
         os.kill(worker, signal.SIGKILL)
@@ -215,15 +219,22 @@ def test_worker_killed_mid_submission_leaves_no_half_written_application(
         assert Application.objects.count() == 0
         assert Event.objects.count() == 0
         assert ApplicationAttachment.objects.count() == 0
-        assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+        # The scan written before the kill has no row; the cleanup job removes it.
+        left = [p for p in media.rglob("*") if p.is_file()]
+        assert len(left) == 1
+        settings.MEDIA_ROOT = media
+        out = io.StringIO()
+        call_command("clean_orphan_media", "--min-age-minutes", "0", stdout=out)
+        assert str(left[0].relative_to(media)) in out.getvalue()
+        assert not [p for p in media.rglob("*") if p.is_file()]
 
         # gunicorn replaces the worker; the same submission then goes through whole.
         node.wait_ready()
-        reply = submit(node.port, organ.code)
+        reply = submit(node.port, organ.code, files=2)
         assert reply.status == 201, reply.text
         application = Application.objects.get()
         assert application.tracking_code == reply.json()["tracking_code"]
-        assert application.attachments.count() == 1
+        assert application.attachments.count() == 2
         assert Event.objects.filter(application=application).count() == 1
 
 
