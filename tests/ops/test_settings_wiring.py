@@ -98,11 +98,17 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client: Any, setting
     assert "上限" in response.json()["detail"]
 
 
-def test_the_gunicorn_config_loads() -> None:
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_gunicorn_config_loads(log_format: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "GUNICORN_WORKERS": "3", "HTTPS": "off"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "GUNICORN_WORKERS": "3",
+            "HTTPS": "off",
+            "LOG_FORMAT": log_format,
+        },
         capture_output=True,
         text=True,
         timeout=60,
