@@ -33,6 +33,7 @@ from catalog.forms import GuideForm, ItemFilterForm, ItemForm, RepealForm, add_s
 from catalog.models import Guide, GuideRevision, Item, Organ, StaffRole
 from catalog.organs import organ_tree
 from catalog.permissions import can_act, is_staff_member, organ_ids_for, organs_for, profile_of
+from catalog.uploads import discard_unless_committed
 
 ITEMS_PER_PAGE = 25
 REVISIONS_SHOWN = 30
@@ -232,8 +233,8 @@ def item_create(request: HttpRequest) -> HttpResponse:
             publish = request.POST.get("action") == "publish"
             try:
                 # The uploads were checked by content in the form, so item and attachments
-                # are saved together or not at all.
-                with transaction.atomic():
+                # are saved together or not at all (files included, should storage fail).
+                with discard_unless_committed(), transaction.atomic():
                     item = services.item_create(
                         actor=request.user,
                         organ=form.cleaned_data["organ"],
@@ -271,7 +272,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             publish = request.POST.get("action") == "publish" and not item.is_published
             try:
-                with transaction.atomic():
+                with discard_unless_committed(), transaction.atomic():
                     item = services.item_update(
                         actor=request.user, item=item, data=form.item_data()
                     )

@@ -6,6 +6,7 @@ attachments and for applicants' scans (api.md: PDF/JPEG/PNG/OFD only for applica
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import zipfile
@@ -131,14 +132,23 @@ def check_upload(
 STORAGE_FAILED = "storage_failed"
 
 
+_enclosing: contextvars.ContextVar[list[FieldFile] | None] = contextvars.ContextVar(
+    "discard_unless_committed", default=None
+)
+
+
 @contextmanager
 def discard_unless_committed() -> Iterator[list[FieldFile]]:
     """Collect the files written for one database change; delete them if it fails.
 
     Wrap it *around* ``transaction.atomic()`` so that a failure at commit time counts too:
     a rolled-back application or attachment row never leaves its file behind in storage.
+    Blocks nest: files of an inner block that succeeded are handed to the enclosing block, so
+    a view that saves an item and its attachments in one transaction loses them all together.
     """
     written: list[FieldFile] = []
+    outer = _enclosing.get()
+    token = _enclosing.set(written)
     try:
         yield written
     except BaseException:
@@ -148,6 +158,11 @@ def discard_unless_committed() -> Iterator[list[FieldFile]]:
             except Exception:
                 logger.exception("未能删除未提交的上传文件 %s", field_file.name)
         raise
+    else:
+        if outer is not None:
+            outer.extend(written)
+    finally:
+        _enclosing.reset(token)
 
 
 def store_upload(

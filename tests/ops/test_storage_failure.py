@@ -96,3 +96,23 @@ def test_item_attachment_upload_gets_a_400_and_keeps_no_file(settings: Any) -> N
     assert response.json() == {"file": [MESSAGE]}
     assert Attachment.objects.count() == 0
     assert stored_files(settings) == []
+
+
+def test_item_and_attachments_saved_together_lose_every_file_together(settings: Any) -> None:
+    # What the staff item form does: item and its uploads in one transaction. The first
+    # attachment's own block succeeds; the second fails; the first file must go as well.
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from catalog import services
+    from catalog.uploads import discard_unless_committed
+
+    organ = make_organ()
+    uploads = [SimpleUploadedFile(f"附件{n}.pdf", PDF) for n in range(2)]
+    with pytest.raises(ValidationError), discard_unless_committed(), transaction.atomic():
+        item = make_item(organ, publish=False)
+        for upload in uploads:
+            services.attachment_add(actor=None, item=item, upload=upload)
+    assert FailingStorage.saves == 2
+    assert Attachment.objects.count() == 0
+    assert stored_files(settings) == []
