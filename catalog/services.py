@@ -34,7 +34,7 @@ from catalog.models import (
 )
 from catalog.sanitize import clean_body
 from catalog.search_text import document_tokens
-from catalog.uploads import ITEM_KINDS, check_upload
+from catalog.uploads import ITEM_KINDS, check_upload, discard_unless_committed, store_upload
 
 ITEM_FIELDS = (
     "title",
@@ -540,6 +540,8 @@ def attachment_add(*, actor: Any, item: Item, upload: UploadedFile) -> Attachmen
         position=item.attachments.count(),
         pii_findings=pii.report(text, f"attachment:{checked.name}"),
     )
-    attachment.file.save(checked.name, upload, save=False)  # stored under attachment_path
-    attachment.save()
+    # Stored under attachment_path (a random name); a failed commit leaves no file behind.
+    with discard_unless_committed() as written, transaction.atomic():
+        store_upload(attachment.file, checked.name, upload, written)
+        attachment.save()
     return attachment

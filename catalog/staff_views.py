@@ -50,6 +50,7 @@ from catalog.permissions import (
     profile_of,
     review_queue,
 )
+from catalog.uploads import discard_unless_committed
 
 ITEMS_PER_PAGE = 25
 REVISIONS_SHOWN = 30
@@ -272,8 +273,8 @@ def item_create(request: HttpRequest) -> HttpResponse:
             publish = request.POST.get("action") == "publish"
             try:
                 # The uploads were checked by content in the form, so item and attachments
-                # are saved together or not at all.
-                with transaction.atomic():
+                # are saved together or not at all (files included, should storage fail).
+                with discard_unless_committed(), transaction.atomic():
                     item = services.item_create(
                         actor=request.user,
                         organ=form.cleaned_data["organ"],
@@ -309,7 +310,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             publish = request.POST.get("action") == "publish" and item.status == Item.Status.DRAFT
             try:
-                with transaction.atomic():
+                with discard_unless_committed(), transaction.atomic():
                     item = services.item_update(
                         actor=request.user, item=item, data=form.item_data()
                     )

@@ -20,17 +20,24 @@ applications).
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import logging
 import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -282,3 +289,59 @@ def check_upload(
     return CheckedUpload(
         kind=kind, size=size, sha256=digest.hexdigest(), name=served_name(name, kind)
     )
+
+
+# --- Writing uploads to media storage --------------------------------------------------------
+
+STORAGE_FAILED = "storage_failed"
+
+
+_enclosing: contextvars.ContextVar[list[FieldFile] | None] = contextvars.ContextVar(
+    "discard_unless_committed", default=None
+)
+
+
+@contextmanager
+def discard_unless_committed() -> Iterator[list[FieldFile]]:
+    """Collect the files written for one database change; delete them if it fails.
+
+    Wrap it *around* ``transaction.atomic()`` so that a failure at commit time counts too:
+    a rolled-back application or attachment row never leaves its file behind in storage.
+    Blocks nest: files of an inner block that succeeded are handed to the enclosing block, so
+    a view that saves an item and its attachments in one transaction loses them all together.
+    """
+    written: list[FieldFile] = []
+    outer = _enclosing.get()
+    token = _enclosing.set(written)
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            try:
+                field_file.storage.delete(field_file.name)
+            except Exception:
+                logger.exception("未能删除未提交的上传文件 %s", field_file.name)
+        raise
+    else:
+        if outer is not None:
+            outer.extend(written)
+    finally:
+        _enclosing.reset(token)
+
+
+def store_upload(
+    field_file: FieldFile, name: str, content: IO[bytes], written: list[FieldFile]
+) -> None:
+    """Write ``content`` under ``name``; a storage failure is a Chinese ValidationError.
+
+    Storage backends fail in their own ways (``OSError`` for a full or read-only disk, boto's
+    errors for object storage): every one of them becomes the same message to the user.
+    """
+    try:
+        field_file.save(name, content, save=False)
+    except Exception as exc:
+        logger.exception("上传文件写入存储失败")
+        raise ValidationError(
+            _("附件暂时无法保存，本次提交未被受理，请稍后重新提交。"), code=STORAGE_FAILED
+        ) from exc
+    written.append(field_file)

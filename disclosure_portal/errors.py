@@ -61,6 +61,17 @@ def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    from disclosure_portal.observability import current_request_id
+
+    request_id = current_request_id() or ""
     if _wants_json(request):
-        return JsonResponse({"detail": "服务器内部错误，请稍后重试。"}, status=500)
-    return HttpResponse(_STATIC_500, status=500, content_type="text/html; charset=utf-8")
+        body = {"detail": "服务器内部错误，请稍后重试。"}
+        if request_id:
+            body["request_id"] = request_id
+        return JsonResponse(body, status=500)
+    # The request id lets the reader quote the error to the office (it is in the logs too).
+    if request_id:
+        page = _STATIC_500.replace(b"__REQUEST_ID__", escape(request_id).encode("utf-8"))
+    else:
+        page = _STATIC_500.replace("　错误编号：__REQUEST_ID__".encode(), b"")
+    return HttpResponse(page, status=500, content_type="text/html; charset=utf-8")

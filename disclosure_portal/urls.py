@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from catalog.sitemaps import SITEMAPS
 from disclosure_portal import auth_api
+from disclosure_portal.health import healthz
 from disclosure_portal.views import robots_txt
 
 api_v1 = [
@@ -20,6 +21,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -34,8 +36,9 @@ urlpatterns = [
     path("", include("catalog.urls")),
 ]
 
-# Chinese error pages in the portal's layout; the 500 page is static (disclosure_portal.errors).
+# Chinese error pages in the portal's layout; the 500 page is static (disclosure_portal.errors),
+# except that a lost database connection anywhere outside a view answers 503 (outage.py).
 handler400 = "disclosure_portal.errors.bad_request"
 handler403 = "disclosure_portal.errors.permission_denied"
 handler404 = "disclosure_portal.errors.page_not_found"
-handler500 = "disclosure_portal.errors.server_error"
+handler500 = "disclosure_portal.outage.server_error"

@@ -36,7 +36,15 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Item, Organ
 from catalog.services import claim_serial
-from catalog.uploads import APPLICATION_KINDS, CheckedUpload, check_upload, random_name
+from catalog.uploads import (
+    APPLICATION_KINDS,
+    STORAGE_FAILED,
+    CheckedUpload,
+    check_upload,
+    discard_unless_committed,
+    random_name,
+    store_upload,
+)
 from catalog.validators import credit_code_problem
 from requests_app import calendar as calendar_module
 from requests_app import notifications, permissions, published_years
@@ -705,49 +713,92 @@ def application_submit(
         extension_workdays=0,
         today=today,
     )
-    with transaction.atomic():
-        application = Application(
-            organ=organ,
-            tracking_code=_unique_tracking_code(),
-            channel=channel,
-            applicant_type=applicant_type,
-            description=description,
-            delivery_form=delivery_form,
-            delivery_method=delivery_method,
-            submitted_at=now,
-            first_received_on=received_on,
-            received_on=received_on,
-            status=Status.RECEIVED,
-            created_by=_user(actor),
-            **applicant,
-            **_due_fields(derivation),
-        )
-        application.save()
-        received = Event.objects.create(
-            application=application,
-            type=EventType.RECEIVED,
-            date=received_on,
-            data={
-                "channel": channel,
-                "submitted_at": timezone.localtime(now).isoformat(),
-                **({"published_year_confirmed": True} if into_published else {}),
-            },
-            actor=_user(actor),
-        )
-        for upload, result in checked:
-            attachment = ApplicationAttachment(
-                application=application,
-                name=result.name,
-                content_type=result.kind.content_type,
-                size=result.size,
-                sha256=result.sha256,
+    try:
+        with discard_unless_committed() as written, transaction.atomic():
+            application = _record_application(
+                actor,
+                organ,
+                channel=channel,
+                applicant_type=applicant_type,
+                applicant=applicant,
+                description=description,
+                delivery_form=delivery_form,
+                delivery_method=delivery_method,
+                now=now,
+                received_on=received_on,
+                derivation=derivation,
+                checked=checked,
+                written=written,
+                into_published=into_published,
             )
-            # A random stored name: ID scans must not be findable by guessing file names.
-            attachment.file.save(random_name(result.kind), upload, save=False)
-            attachment.save()
-        notifications.notify_applicant(
-            application, notifications.RECEIVED, event=received, online=channel == Channel.ONLINE
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != STORAGE_FAILED:
+            raise
+        # Nothing was kept: the transaction rolled back and the files written so far are gone.
+        raise ValidationError({"attachments": exc.messages}) from exc
+    return application
+
+
+def _record_application(
+    actor: Any,
+    organ: Organ,
+    *,
+    channel: str,
+    applicant_type: str,
+    applicant: dict[str, Any],
+    description: str,
+    delivery_form: str,
+    delivery_method: str,
+    now: dt.datetime,
+    received_on: dt.date,
+    derivation: Any,
+    checked: list[tuple[UploadedFile, CheckedUpload]],
+    written: list[Any],
+    into_published: bool,
+) -> Application:
+    """The rows of a new application, inside the caller's transaction."""
+    application = Application(
+        organ=organ,
+        tracking_code=_unique_tracking_code(),
+        channel=channel,
+        applicant_type=applicant_type,
+        description=description,
+        delivery_form=delivery_form,
+        delivery_method=delivery_method,
+        submitted_at=now,
+        first_received_on=received_on,
+        received_on=received_on,
+        status=Status.RECEIVED,
+        created_by=_user(actor),
+        **applicant,
+        **_due_fields(derivation),
+    )
+    application.save()
+    received = Event.objects.create(
+        application=application,
+        type=EventType.RECEIVED,
+        date=received_on,
+        data={
+            "channel": channel,
+            "submitted_at": timezone.localtime(now).isoformat(),
+            **({"published_year_confirmed": True} if into_published else {}),
+        },
+        actor=_user(actor),
+    )
+    for upload, result in checked:
+        attachment = ApplicationAttachment(
+            application=application,
+            name=result.name,
+            content_type=result.kind.content_type,
+            size=result.size,
+            sha256=result.sha256,
         )
+        # A random stored name: ID scans must not be findable by guessing file names.
+        store_upload(attachment.file, random_name(result.kind), upload, written)
+        attachment.save()
+    notifications.notify_applicant(
+        application, notifications.RECEIVED, event=received, online=channel == Channel.ONLINE
+    )
     return application
 
 

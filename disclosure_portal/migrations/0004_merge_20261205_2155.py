@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disclosure_portal', '0002_h1_versions_counters'),
-        ('disclosure_portal', '0003_merge_0002_h2_outbox_mail_0002_h5_audit_log'),
+        ("disclosure_portal", "0002_h1_versions_counters"),
+        ("disclosure_portal", "0003_merge_0002_h2_outbox_mail_0002_h5_audit_log"),
     ]
 
-    operations = [
-    ]
+    operations = []
