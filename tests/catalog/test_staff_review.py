@@ -169,9 +169,9 @@ def test_queue_costs_the_same_queries_for_one_item_or_many(
     for _ in range(5):
         pending(organ, publisher, body=f"<p>{ID}</p>")
 
-    # session, user, profile, the profile's organ (navigation), count, the page of items
-    # with organ and author, their attachments: none per row.
-    with django_assert_num_queries(7):
+    # version stamps, session, user, profile, the profile's organ (navigation), count, the
+    # page of items with organ and author, their attachments: none per row.
+    with django_assert_num_queries(8):
         response = client.get("/staff/reviews/")
 
     assert "待审核 6 条" in response.content.decode()

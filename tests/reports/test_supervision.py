@@ -165,8 +165,15 @@ def test_report_status_against_its_statutory_date() -> None:
 
 
 def _selects(context: CaptureQueriesContext) -> list[str]:
-    # PostgreSQL adds a savepoint and ``SET LOCAL jit = off`` around them (not data reads).
-    return [q["sql"] for q in context.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    # PostgreSQL adds a savepoint and ``SET LOCAL jit = off`` around them (not data reads);
+    # outside a request the cache's version stamps are read at each use (once per request
+    # inside one): they are the cache's cost, not the table's.
+    return [
+        q["sql"]
+        for q in context.captured_queries
+        if q["sql"].lstrip().startswith("SELECT")
+        and "disclosure_portal_cacheversion" not in q["sql"]
+    ]
 
 
 def test_the_table_takes_the_same_ten_queries_however_many_organs_and_rows() -> None:
