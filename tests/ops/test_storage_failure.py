@@ -19,7 +19,7 @@ from tests.ops.storages import FailingStorage
 from tests.requests_app.factories import application_data
 
 PDF = files.pdf()
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = files.png()
 MESSAGE = "附件暂时无法保存，本次提交未被受理，请稍后重新提交。"
 
 pytestmark = pytest.mark.django_db
