@@ -11,7 +11,7 @@ arrived (条例第三十条), so pause days on or before it no longer count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,12 +33,27 @@ FEE_PAYMENT_PERIOD = 20
 # domain.md: due soon = within 3 working days
 DUE_SOON_WORKDAYS = 3
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for `makemessages` (a keyword Django's extraction knows) and returns it
+    untranslated: this module stays free of Django, and a caller that shows the steps in the
+    reader's language passes its own ``gettext`` to ``steps()``."""
+    return message
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
 # Why a pause stops the clock, as shown in the derivation's steps.
 PAUSE_LABELS: dict[str, tuple[str, str]] = {
     # 条例第三十三条第三款: 征求第三方和其他机关意见所需时间不计算在前款规定的期限内
-    "consultation": ("征求第三方或其他机关意见", "条例第三十三条第三款"),
+    "consultation": (
+        gettext_noop("征求第三方或其他机关意见"),
+        gettext_noop("条例第三十三条第三款"),
+    ),
     # Fee pause: an organ setting, default on (domain.md; regulation.md §3.4 marks it [U]).
-    "fee": ("等待缴纳信息处理费", "国办函〔2020〕109号"),
+    "fee": (gettext_noop("等待缴纳信息处理费"), gettext_noop("国办函〔2020〕109号")),
 }
 
 
@@ -47,8 +62,12 @@ def format_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _format_dates(days: Iterable[date]) -> str:
-    return "、".join(format_date(d) for d in days)
+def _format_dates(
+    days: Iterable[date],
+    translate: Callable[[str], str] = _untranslated,
+    day: Callable[[date], str] = format_date,
+) -> str:
+    return translate(gettext_noop("、")).join(day(d) for d in days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +104,26 @@ class CountedPause:
             "covered": self.covered,
         }
 
-    def step(self) -> str:
-        label, basis = PAUSE_LABELS.get(self.kind, ("暂停计算", ""))
+    def step(
+        self,
+        translate: Callable[[str], str] = _untranslated,
+        day: Callable[[date], str] = format_date,
+    ) -> str:
+        label, basis = PAUSE_LABELS.get(self.kind, (gettext_noop("暂停计算"), ""))
         end = (
-            f"今日（{format_date(self.end)}，尚未结束）" if self.ongoing else format_date(self.end)
+            translate(gettext_noop("今日（%(date)s，尚未结束）")) % {"date": day(self.end)}
+            if self.ongoing
+            else day(self.end)
         )
-        text = f"{label}暂停：{format_date(self.start)}至{end}，不计入{self.workdays}个工作日"
-        return f"{text}（{basis}）" if basis else text
+        text = translate(
+            gettext_noop("%(label)s暂停：%(start)s至%(end)s，不计入%(days)s个工作日")
+        ) % {"label": translate(label), "start": day(self.start), "end": end, "days": self.workdays}
+        if not basis:
+            return text
+        return translate(gettext_noop("%(text)s（%(basis)s）")) % {
+            "text": text,
+            "basis": translate(basis),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,26 +145,52 @@ class Derivation:
     def total_workdays(self) -> int:
         return self.base_workdays + self.extension_workdays + self.paused_workdays
 
-    def steps(self) -> list[str]:
-        """The computation in Chinese, one line per step, for staff and the applicant."""
+    def steps(
+        self,
+        translate: Callable[[str], str] = _untranslated,
+        day: Callable[[date], str] = format_date,
+    ) -> list[str]:
+        """The computation, one line per step, for staff and the applicant: in Chinese, or in
+        the reader's language with ``translate`` (gettext) and ``day`` (a date formatter)."""
+        t = translate
         steps = [
-            f"收到申请：{format_date(self.received_on)}",
-            "期间自收到申请的次日起算，开始的当日不计入（民法典第二百零一条）",
-            f"法定答复期限：{self.base_workdays}个工作日（条例第三十三条第二款）",
+            t(gettext_noop("收到申请：%(date)s")) % {"date": day(self.received_on)},
+            t(gettext_noop("期间自收到申请的次日起算，开始的当日不计入（民法典第二百零一条）")),
+            t(gettext_noop("法定答复期限：%(days)s个工作日（条例第三十三条第二款）"))
+            % {"days": self.base_workdays},
         ]
         if self.extension_workdays:
-            steps.append(f"延长答复期限：{self.extension_workdays}个工作日（条例第三十三条第二款）")
-        steps.extend(p.step() for p in self.pauses)
+            steps.append(
+                t(gettext_noop("延长答复期限：%(days)s个工作日（条例第三十三条第二款）"))
+                % {"days": self.extension_workdays}
+            )
+        steps.extend(p.step(t, day) for p in self.pauses)
         if self.skipped_holidays:
-            steps.append(f"跳过节假日：{_format_dates(self.skipped_holidays)}")
+            steps.append(
+                t(gettext_noop("跳过节假日：%(dates)s"))
+                % {"dates": _format_dates(self.skipped_holidays, t, day)}
+            )
         if self.counted_adjusted_workdays:
-            steps.append(f"调休上班日计入：{_format_dates(self.counted_adjusted_workdays)}")
+            steps.append(
+                t(gettext_noop("调休上班日计入：%(dates)s"))
+                % {"dates": _format_dates(self.counted_adjusted_workdays, t, day)}
+            )
         steps.append(
-            f"合计{self.total_workdays}个工作日，答复期限届满日：{format_date(self.due_on)}"
+            t(gettext_noop("合计%(days)s个工作日，答复期限届满日：%(date)s"))
+            % {"days": self.total_workdays, "date": day(self.due_on)}
         )
         if not self.covered:
-            years = "、".join(f"{y}年" for y in self.uncovered_years)
-            steps.append(f"注意：{years}的节假日安排尚未录入，该年份仅按周末计算，期限可能变动")
+            years = t(gettext_noop("、")).join(
+                t(gettext_noop("%(year)s年")) % {"year": y} for y in self.uncovered_years
+            )
+            steps.append(
+                t(
+                    gettext_noop(
+                        "注意：%(years)s的节假日安排尚未录入，该年份仅按周末计算，期限可能变动"
+                    )
+                )
+                % {"years": years}
+            )
         return steps
 
     def as_dict(self) -> dict[str, Any]:

@@ -48,10 +48,15 @@ def _placeholders(text: str) -> list[str]:
 
 def _shape(msgid: str, english: str) -> str:
     """The English with the msgid's own leading and trailing whitespace (newlines matter in
-    blocktranslate blocks and mail bodies)."""
+    blocktranslate blocks and mail bodies); a side where the msgid has none is left as written
+    (a separator such as ", " keeps its space)."""
     lead = msgid[: len(msgid) - len(msgid.lstrip())]
     trail = msgid[len(msgid.rstrip()) :]
-    return lead + english.strip() + trail
+    if lead:
+        english = lead + english.lstrip()
+    if trail:
+        english = english.rstrip() + trail
+    return english
 
 
 def missing(po: polib.POFile) -> None:
