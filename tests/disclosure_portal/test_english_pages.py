@@ -182,7 +182,7 @@ def test_tracking_page_in_english(city: Organ, english: Client) -> None:
 
 def test_report_pages_in_english(city: Organ, english: Client) -> None:
     publish_directly(city, 2026)
-    assert_english(english, "/reports/", "Annual reports on government information disclosure")
+    assert_english(english, "/reports/", "Annual disclosure reports")
     page = assert_english(
         english,
         f"/reports/{city.code}/2026/",
