@@ -27,6 +27,7 @@ from catalog.models import Guide, Item, Organ, Term, Topic
 from catalog.organs import organ_tree
 from catalog.uploads import ITEM_KINDS, check_upload
 from disclosure_portal.auth import SecondFactorLoginMixin
+from disclosure_portal.i18n import interpolate_lazy
 
 # 主题词 are typed as one line: comma (half or full width), 、, semicolon or whitespace.
 SUBJECT_TERM_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -205,8 +206,10 @@ class ItemForm(ChineseLabelsMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("附件"),
         required=False,
-        help_text=_("可选择多个文件：PDF、OFD、Word、Excel、图片或 ZIP，单个文件不超过 %(mb)d MB。")
-        % {"mb": settings.ITEM_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        help_text=interpolate_lazy(
+            _("可选择多个文件：PDF、OFD、Word、Excel、图片或 ZIP，单个文件不超过 %(mb)d MB。"),
+            mb=settings.ITEM_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        ),
     )
 
     def __init__(self, *args: Any, organs: Any, item: Item | None = None, **kwargs: Any) -> None:

@@ -77,8 +77,10 @@ def _description(
     if not total:
         return _("本年度各月均无办结的申请。详细数据见图表下方的数据表。")
     busiest = max(range(len(totals)), key=lambda i: totals[i])
-    by_group = "，".join(
-        f"{group['label']}{sum(_number(m.get(group['key'])) for m in months)}件" for group in groups
+    by_group = _("，").join(
+        _("%(label)s%(count)s件")
+        % {"label": group["label"], "count": sum(_number(m.get(group["key"])) for m in months)}
+        for group in groups
     )
     return _(
         "本年度共办结申请%(total)s件（%(groups)s）；办结最多的是%(month)s月，共%(most)s件。"
@@ -119,10 +121,12 @@ def monthly_chart_svg(
         f'<desc id="{ident}-desc">{_text(_description(months, groups, totals))}</desc>',
     ]
 
-    # Unit and horizontal grid lines with their values.
+    # Unit and horizontal grid lines with their values. (xgettext does not look inside
+    # f-strings, so every message is taken out of them.)
+    unit = _("（件）")
     parts.append(
         f'<text x="{MARGIN_LEFT - 8}" y="{MARGIN_TOP - 12}" text-anchor="end" '
-        f'fill="#333333">{_text(_("（件）"))}</text>'
+        f'fill="#333333">{_text(unit)}</text>'
     )
     parts.append('<g class="chart-grid" aria-hidden="true">')
     for value in range(0, top + 1, step):
@@ -149,10 +153,15 @@ def monthly_chart_svg(
                 continue
             height = count * scale
             y -= height
+            tip = _("%(month)s %(group)s：%(count)s件") % {
+                "month": label,
+                "group": group.get("label", ""),
+                "count": count,
+            }
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
                 f'fill="{_colour(group["key"], position)}" stroke="#FFFFFF" stroke-width="0.5">'
-                f"<title>{_text(label)} {_text(group.get('label', ''))}：{count}件</title></rect>"
+                f"<title>{_text(tip)}</title></rect>"
             )
         parts.append(
             f'<text x="{x + bar / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle" '

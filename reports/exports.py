@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from catalog.templatetags.portal import format_cn_date
 from disclosure_portal.spreadsheets import xlsx_cell
 from reports.format import (
     APPEAL_KINDS,
@@ -415,9 +416,10 @@ def parse_timestamp(value: Any) -> dt.datetime | None:
 
 
 def cn_date(value: Any) -> str:
-    """``2027-01-20T10:00:00+08:00`` → ``2027年1月20日`` (the offset's local date)."""
+    """``2027-01-20T10:00:00+08:00`` → ``2027年1月20日`` (the offset's local date; ISO
+    ``2027-01-20`` for a reader of another language)."""
     moment = parse_timestamp(value)
-    return f"{moment.year}年{moment.month}月{moment.day}日" if moment else ""
+    return format_cn_date(moment.date()) if moment else ""
 
 
 def status_note(report: Mapping[str, Any]) -> str:

@@ -11,7 +11,7 @@ arrived (条例第三十条), so pause days on or before it no longer count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,23 +42,40 @@ DUE_SOON_WORKDAYS = 3
 # (README "Legal notes").
 DEFAULT_REASONS_PERIOD = 15
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for `makemessages` (a keyword Django's extraction knows) and returns it
+    untranslated: this module stays free of Django, and a caller that shows the steps in the
+    reader's language passes its own ``gettext`` to ``steps()``."""
+    return message
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
 # Why a pause stops the clock, as shown in the derivation's steps.
 PAUSE_LABELS: dict[str, tuple[str, str]] = {
     # 条例第三十三条第三款: 征求第三方和其他机关意见所需时间不计算在前款规定的期限内
-    "consultation": ("征求第三方或其他机关意见", "条例第三十三条第三款"),
+    "consultation": (
+        gettext_noop("征求第三方或其他机关意见"),
+        gettext_noop("条例第三十三条第三款"),
+    ),
     # Fee pause: an organ setting, default on (domain.md; regulation.md §3.4 marks it [U]).
-    "fee": ("等待缴纳信息处理费", "国办函〔2020〕109号"),
+    "fee": (gettext_noop("等待缴纳信息处理费"), gettext_noop("国办函〔2020〕109号")),
     # 条例第三十五条: asking the applicant to state reasons (domain.md: a pause).
-    "reasons": ("要求申请人说明理由", "条例第三十五条"),
+    "reasons": (gettext_noop("要求申请人说明理由"), gettext_noop("条例第三十五条")),
 }
 
 # What ends a pause by itself once its limit passes, in words an applicant understands.
 LIMIT_LABELS: dict[str, str] = {
     # 条例第三十二条: 15 working days from receipt of the request; 第三十四条: an organ's silence
     # counts as consent, so the clock cannot wait longer for a reply.
-    "consultation": "被征求意见方自收到征求意见书之日起15个工作日的答复期限届满，"
-    "未答复的不再等待，期限自动恢复计算（条例第三十二条、第三十四条）",
-    "reasons": "申请人说明理由的期限届满，期限自动恢复计算（条例第三十五条）",
+    "consultation": gettext_noop(
+        "被征求意见方自收到征求意见书之日起15个工作日的答复期限届满，"
+        "未答复的不再等待，期限自动恢复计算（条例第三十二条、第三十四条）"
+    ),
+    "reasons": gettext_noop("申请人说明理由的期限届满，期限自动恢复计算（条例第三十五条）"),
 }
 
 
@@ -67,8 +84,12 @@ def format_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _format_dates(days: Iterable[date]) -> str:
-    return "、".join(format_date(d) for d in days)
+def _format_dates(
+    days: Iterable[date],
+    translate: Callable[[str], str] = _untranslated,
+    day: Callable[[date], str] = format_date,
+) -> str:
+    return translate(gettext_noop("、")).join(day(d) for d in days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +136,32 @@ class CountedPause:
             "capped": self.capped,
         }
 
-    def step(self) -> str:
-        label, basis = PAUSE_LABELS.get(self.kind, ("暂停计算", ""))
+    def step(
+        self,
+        translate: Callable[[str], str] = _untranslated,
+        day: Callable[[date], str] = format_date,
+    ) -> str:
+        t = translate
+        label, basis = PAUSE_LABELS.get(self.kind, (gettext_noop("暂停计算"), ""))
         if self.capped:
-            end = f"{format_date(self.end)}（{LIMIT_LABELS.get(self.kind, '期限届满')}）"
+            limit = LIMIT_LABELS.get(self.kind, gettext_noop("期限届满"))
+            end = t(gettext_noop("%(date)s（%(limit)s）")) % {
+                "date": day(self.end),
+                "limit": t(limit),
+            }
         elif self.ongoing:
-            end = f"今日（{format_date(self.end)}，尚未结束）"
+            end = t(gettext_noop("今日（%(date)s，尚未结束）")) % {"date": day(self.end)}
         else:
-            end = format_date(self.end)
-        text = f"{label}暂停：{format_date(self.start)}至{end}，不计入{self.workdays}个工作日"
-        return f"{text}（{basis}）" if basis else text
+            end = day(self.end)
+        text = t(gettext_noop("%(label)s暂停：%(start)s至%(end)s，不计入%(days)s个工作日")) % {
+            "label": t(label),
+            "start": day(self.start),
+            "end": end,
+            "days": self.workdays,
+        }
+        if not basis:
+            return text
+        return t(gettext_noop("%(text)s（%(basis)s）")) % {"text": text, "basis": t(basis)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,62 +202,118 @@ class Derivation:
         """The pause whose limit passed before it was ended (e.g. a consultation overdue)."""
         return next((p for p in self.pauses if p.capped and p.ongoing), None)
 
-    def steps(self) -> list[str]:
-        """The computation in Chinese, one line per step, for staff and the applicant."""
+    def steps(
+        self,
+        translate: Callable[[str], str] = _untranslated,
+        day: Callable[[date], str] = format_date,
+    ) -> list[str]:
+        """The computation, one line per step, for staff and the applicant: in Chinese, or in
+        the reader's language with ``translate`` (gettext) and ``day`` (a date formatter)."""
+        t = translate
         steps: list[str] = []
         if self.restarted:
             assert self.first_received_on is not None
             steps.append(
-                f"原收到申请：{format_date(self.first_received_on)}；申请经补正，"
-                f"答复期限自收到补正申请之日（{format_date(self.received_on)}）起重新计算，"
-                "原期限（含已批准的延长）随之失效（条例第三十条）"
+                t(
+                    gettext_noop(
+                        "原收到申请：%(first)s；申请经补正，答复期限自收到补正申请之日"
+                        "（%(date)s）起重新计算，原期限（含已批准的延长）随之失效（条例第三十条）"
+                    )
+                )
+                % {"first": day(self.first_received_on), "date": day(self.received_on)}
             )
+        received = (
+            gettext_noop("收到补正申请：%(date)s")
+            if self.restarted
+            else gettext_noop("收到申请：%(date)s")
+        )
         steps += [
-            f"{'收到补正申请' if self.restarted else '收到申请'}：{format_date(self.received_on)}",
-            "期间自收到申请的次日起算，开始的当日不计入（民法典第二百零一条）",
-            f"法定答复期限：{self.base_workdays}个工作日（条例第三十三条第二款）",
+            t(received) % {"date": day(self.received_on)},
+            t(gettext_noop("期间自收到申请的次日起算，开始的当日不计入（民法典第二百零一条）")),
+            t(gettext_noop("法定答复期限：%(days)s个工作日（条例第三十三条第二款）"))
+            % {"days": self.base_workdays},
         ]
         if self.extension_workdays:
-            steps.append(f"延长答复期限：{self.extension_workdays}个工作日（条例第三十三条第二款）")
-        steps.extend(p.step() for p in self.pauses)
+            steps.append(
+                t(gettext_noop("延长答复期限：%(days)s个工作日（条例第三十三条第二款）"))
+                % {"days": self.extension_workdays}
+            )
+        steps.extend(p.step(t, day) for p in self.pauses)
         if self.skipped_holidays:
-            steps.append(f"跳过节假日：{_format_dates(self.skipped_holidays)}")
+            steps.append(
+                t(gettext_noop("跳过节假日：%(dates)s"))
+                % {"dates": _format_dates(self.skipped_holidays, t, day)}
+            )
         if self.provisional_holidays:
             steps.append(
-                f"其中{_format_dates(self.provisional_holidays)}为暂定节假日：该年度国务院办公厅"
-                "放假安排尚未公布，暂按《全国年节及纪念日放假办法》第二条规定的法定节日推算，"
-                "未考虑调休和补假"
+                t(
+                    gettext_noop(
+                        "其中%(dates)s为暂定节假日：该年度国务院办公厅放假安排尚未公布，"
+                        "暂按《全国年节及纪念日放假办法》第二条规定的法定节日推算，"
+                        "未考虑调休和补假"
+                    )
+                )
+                % {"dates": _format_dates(self.provisional_holidays, t, day)}
             )
         if self.counted_adjusted_workdays:
-            steps.append(f"调休上班日计入：{_format_dates(self.counted_adjusted_workdays)}")
+            steps.append(
+                t(gettext_noop("调休上班日计入：%(dates)s"))
+                % {"dates": _format_dates(self.counted_adjusted_workdays, t, day)}
+            )
         counted = self.counted_due_on or self.due_on
         if counted == self.due_on and self.moved_after_pause is None and not self.delayed_due_on:
             steps.append(
-                f"合计{self.total_workdays}个工作日，答复期限届满日：{format_date(self.due_on)}"
+                t(gettext_noop("合计%(days)s个工作日，答复期限届满日：%(date)s"))
+                % {"days": self.total_workdays, "date": day(self.due_on)}
             )
         else:
-            steps.append(f"合计{self.total_workdays}个工作日，计至{format_date(counted)}")
+            steps.append(
+                t(gettext_noop("合计%(days)s个工作日，计至%(date)s"))
+                % {"days": self.total_workdays, "date": day(counted)}
+            )
         if self.moved_after_pause is not None:
             steps.append(
-                f"剩余期限在暂停结束前已用尽，答复期限不早于暂停结束之日，顺延至其后第一个"
-                f"工作日：{format_date(self.moved_after_pause)}（民法典第二百零三条）"
+                t(
+                    gettext_noop(
+                        "剩余期限在暂停结束前已用尽，答复期限不早于暂停结束之日，"
+                        "顺延至其后第一个工作日：%(date)s（民法典第二百零三条）"
+                    )
+                )
+                % {"date": day(self.moved_after_pause)}
             )
         if self.delayed_due_on is not None:
-            reason = f"，理由：{self.delayed_reason}" if self.delayed_reason else ""
+            reason = (
+                t(gettext_noop("，理由：%(reason)s")) % {"reason": self.delayed_reason}
+                if self.delayed_reason
+                else ""
+            )
             steps.append(
-                f"申请数量、频次明显超过合理范围，申请人说明的理由合理但无法在上述期限内答复，"
-                f"行政机关确定延迟答复期限至{format_date(self.delayed_due_on)}{reason}"
-                "（条例第三十五条）"
+                t(
+                    gettext_noop(
+                        "申请数量、频次明显超过合理范围，申请人说明的理由合理但无法在上述期限内"
+                        "答复，行政机关确定延迟答复期限至%(date)s%(reason)s（条例第三十五条）"
+                    )
+                )
+                % {"date": day(self.delayed_due_on), "reason": reason}
             )
             if self.due_on > self.delayed_due_on:
-                steps.append("此后又有暂停计算的期间，按上述工作日计算的日期更晚，以其为准")
+                steps.append(
+                    t(gettext_noop("此后又有暂停计算的期间，按上述工作日计算的日期更晚，以其为准"))
+                )
         if counted != self.due_on or self.moved_after_pause or self.delayed_due_on:
-            steps.append(f"答复期限届满日：{format_date(self.due_on)}")
+            steps.append(t(gettext_noop("答复期限届满日：%(date)s")) % {"date": day(self.due_on)})
         if not self.covered:
-            years = "、".join(f"{y}年" for y in self.uncovered_years)
+            years = t(gettext_noop("、")).join(
+                t(gettext_noop("%(year)s年")) % {"year": y} for y in self.uncovered_years
+            )
             steps.append(
-                f"注意：{years}的节假日安排尚未公布，暂按法定节日和周末推算，"
-                "官方安排公布后期限可能变动"
+                t(
+                    gettext_noop(
+                        "注意：%(years)s的节假日安排尚未公布，暂按法定节日和周末推算，"
+                        "官方安排公布后期限可能变动"
+                    )
+                )
+                % {"years": years}
             )
         return steps
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.forms import MultipleFileField, MultipleFileInput, add_service_errors
 from catalog.models import Organ
 from catalog.organs import organ_tree
+from disclosure_portal.i18n import interpolate_lazy
 from requests_app.models import ApplicantType, DeliveryForm, DeliveryMethod, IdType
 
 MAX_DESCRIPTION = 5000
@@ -200,11 +201,14 @@ class ApplicationForm(forms.Form):
     attachments = MultipleFileField(
         label=_("附件"),
         required=False,
-        help_text=_(
-            "可上传身份证明复印件等材料：PDF、JPG、PNG 或 OFD 格式，最多%(count)d个文件，"
-            "每个不超过%(mb)d MB。"
-        )
-        % {"count": MAX_ATTACHMENTS, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        help_text=interpolate_lazy(
+            _(
+                "可上传身份证明复印件等材料：PDF、JPG、PNG 或 OFD 格式，最多%(count)d个文件，"
+                "每个不超过%(mb)d MB。"
+            ),
+            count=MAX_ATTACHMENTS,
+            mb=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        ),
         widget=AttachmentInput(attrs={"accept": ATTACHMENT_ACCEPT}),
     )
     # A trap for robots: hidden from people (CSS, aria-hidden, out of the tab order).

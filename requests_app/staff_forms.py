@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.forms import DateInput
 from catalog.models import Item
 from catalog.organs import organ_tree, subtree_ids
+from disclosure_portal.i18n import interpolate_lazy
 from requests_app.deadlines import (
     DUE_SOON_WORKDAYS,
     MAX_EXTENSION,
@@ -97,7 +98,7 @@ class QueueFilterForm(forms.Form):
     due_soon = forms.BooleanField(
         label=_("仅看即将到期"),
         required=False,
-        help_text=_("%(days)d个工作日内到期。") % {"days": DUE_SOON_WORKDAYS},
+        help_text=interpolate_lazy(_("%(days)d个工作日内到期。"), days=DUE_SOON_WORKDAYS),
     )
     mine = forms.BooleanField(label=_("仅看分派给我的"), required=False)
     delivery_unknown = forms.BooleanField(
@@ -287,11 +288,13 @@ class StartConsultationForm(ActionForm):
     party = forms.CharField(
         label=_("征求意见对象（第三方或者其他行政机关）"),
         max_length=200,
-        help_text=_(
-            "第三方应当自收到征求意见书之日起%(days)d个工作日内提出意见（条例第三十二条）；"
-            "征求第三方和其他机关意见所需时间不计算在答复期限内（条例第三十三条第三款）。"
-        )
-        % {"days": THIRD_PARTY_REPLY_PERIOD},
+        help_text=interpolate_lazy(
+            _(
+                "第三方应当自收到征求意见书之日起%(days)d个工作日内提出意见（条例第三十二条）；"
+                "征求第三方和其他机关意见所需时间不计算在答复期限内（条例第三十三条第三款）。"
+            ),
+            days=THIRD_PARTY_REPLY_PERIOD,
+        ),
         error_messages={"required": _("请填写征求意见的第三方或者机关。")},
     )
     delivered_on = forms.DateField(

@@ -27,8 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalog.permissions import is_staff_member
+from catalog.templatetags.portal import format_cn_date
 from requests_app import letters, services, throttling
-from requests_app.deadlines import format_date
 from requests_app.forms import HONEYPOT_FIELD, ApplicationForm, LetterIdentityForm, TrackForm
 from requests_app.models import OPEN_STATUSES, Application, Status
 from requests_app.tracking import (
@@ -91,7 +91,7 @@ def _deadline(application: Application) -> tuple[date | None, bool, list[str]]:
     derivation = services.deadline_of(application)
     if derivation is None:  # 待补正: the clock restarts when the correction arrives
         return None, True, []
-    return derivation.due_on, derivation.covered, derivation.steps()
+    return derivation.due_on, derivation.covered, derivation.steps(_, format_cn_date)
 
 
 def _has_letter(application: Application) -> bool:
@@ -186,8 +186,8 @@ def apply_done(request: HttpRequest, code: str) -> HttpResponse:
         {
             "application": application,
             "code_display": display_tracking_code(application.tracking_code),
-            "received_on": format_date(application.received_on),
-            "due_on": format_date(due_on) if due_on else "",
+            "received_on": format_cn_date(application.received_on),
+            "due_on": format_cn_date(due_on) if due_on else "",
             "due_covered": covered,
             "steps": steps,
             "track_url": f"{reverse('requests:track')}?code={application.tracking_code}",
@@ -232,11 +232,11 @@ def _track_context(application: Application) -> dict[str, Any]:
     """What the public page shows: no personal data beyond the masked name."""
     due_on, covered, steps = _deadline(application)
     events = [
-        {**event, "date": format_date(date.fromisoformat(event["date"]))}
+        {**event, "date": format_cn_date(date.fromisoformat(event["date"]))}
         for event in public_events(list(application.events.all()))
     ]
     answered = application.status == Status.ANSWERED
-    closed_on = format_date(application.closed_on) if application.closed_on else ""
+    closed_on = format_cn_date(application.closed_on) if application.closed_on else ""
     item = application.linked_item if answered else None
     return {
         "application": application,
@@ -244,10 +244,10 @@ def _track_context(application: Application) -> dict[str, Any]:
         "masked_name": application.masked_name,
         "status_display": application.get_status_display(),
         "is_open": application.is_open,
-        "received_on": format_date(application.received_on),
-        "first_received_on": format_date(application.first_received_on),
+        "received_on": format_cn_date(application.received_on),
+        "first_received_on": format_cn_date(application.first_received_on),
         "clock_restarted": application.received_on != application.first_received_on,
-        "due_on": format_date(due_on) if due_on else "",
+        "due_on": format_cn_date(due_on) if due_on else "",
         "due_covered": covered,
         "steps": steps,
         "answered_on": closed_on if answered else "",

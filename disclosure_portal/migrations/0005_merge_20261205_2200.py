@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disclosure_portal', '0002_h3_task_queue_indexes'),
-        ('disclosure_portal', '0004_merge_20261205_2155'),
+        ("disclosure_portal", "0002_h3_task_queue_indexes"),
+        ("disclosure_portal", "0004_merge_20261205_2155"),
     ]
 
-    operations = [
-    ]
+    operations = []
