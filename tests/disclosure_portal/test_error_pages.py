@@ -43,6 +43,7 @@ def test_server_error_page_is_static_chinese(settings: Any) -> None:
     assert response.status_code == 500
     html = response.content.decode()
     assert "服务暂时不可用" in html
+    assert f"错误编号：{response['X-Request-ID']}" in html
     assert "Traceback" not in html and "RuntimeError" not in html
 
 
@@ -67,7 +68,10 @@ def test_server_error_in_the_api_answers_json(settings: Any) -> None:
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/boom/")
     assert response.status_code == 500
-    assert response.json() == {"detail": "服务器内部错误，请稍后重试。"}
+    body = response.json()
+    assert body["detail"] == "服务器内部错误，请稍后重试。"
+    # The request id lets the caller quote the error; it is the response's own header.
+    assert body["request_id"] == response["X-Request-ID"]
 
 
 def test_html_site_map_lists_every_organ_with_its_columns(client: Client) -> None:
