@@ -90,19 +90,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-def api_not_found(request: Any, exception: Exception | None = None) -> Any:
-    """404 for URLs that match no route: JSON under /api/ (api.md's error shape), the
-    portal's page elsewhere."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found
-
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": str(_("未找到。"))}, status=404, json_dumps_params={"ensure_ascii": False}
-        )
-    return page_not_found(request, exception)
-
-
 # --- Throttles: shared, atomic counters (disclosure_portal.counters) --------------------------
 
 
