@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from catalog.models import StaffProfile
 from tests.factories import credit_code, make_organ, make_staff, make_superuser
-from tests.multiprocess.conftest import WORKERS, Answer, Server
+from tests.multiprocess.conftest import Answer, Server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,7 +111,9 @@ def test_the_tracking_throttle_counts_across_workers(server: Server) -> None:
     # THROTTLE_TRACK: 60 lookups an hour from one address, whichever worker serves them.
     answers: list[Answer] = [server.request("/track/?code=ABCD-EFGH-JKMN") for _ in range(60)]
     assert [a.status for a in answers] == [404] * 60  # no such application, but counted
-    assert len({a.worker for a in answers}) == WORKERS  # the budget was spent on every worker
+    # The budget was spent on more than one worker (which ones serve a client's sequential
+    # requests is the kernel's choice, so not always all three).
+    assert len({a.worker for a in answers}) >= 2
     refused = [server.request("/track/?code=ABCD-EFGH-JKMN") for _ in range(6)]
     assert [a.status for a in refused] == [429] * 6
     # The API's lookup shares the page's budget.
