@@ -41,6 +41,7 @@ from catalog.models import Organ, StaffRole
 from catalog.organs import OrganNode, organ_tree
 from catalog.permissions import organ_ids_for, organ_ids_for_roles, profile_of
 from catalog.staff_views import staff_context, staff_required
+from catalog.templatetags.portal import format_cn_date
 from reports import permissions, services, statutory
 from reports import views as public_views
 from reports.checks import ERROR, WARNING
@@ -496,7 +497,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
                 request,
                 _("已登记：%(date)s %(channel)s“%(topic)s”%(count)d人次。")
                 % {
-                    "date": f"{entry.date.year}年{entry.date.month}月{entry.date.day}日",
+                    "date": format_cn_date(entry.date),
                     "channel": entry.get_channel_display(),
                     "topic": entry.topic,
                     "count": entry.count,

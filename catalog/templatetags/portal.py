@@ -1,7 +1,9 @@
 """Template helpers of the public pages.
 
 ``cn_date`` shows dates the way Chinese government sites do (domain.md「Public site」:
-``2026年11月26日``); the API keeps ISO dates.
+``2026年11月26日``), ``cn_datetime`` adds the Beijing time of day; the API keeps ISO dates.
+Every template formats dates through these two, so a date reads the same on every page, in
+Chinese and in English mode.
 """
 
 from __future__ import annotations
@@ -59,6 +61,24 @@ def format_cn_date(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat()
 
 
+def format_cn_datetime(value: dt.datetime | None, seconds: bool = False) -> str:
+    """``2026年3月2日 14:05`` (``2026-03-02 14:05`` in English), Beijing time."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, dt.datetime):
+        return format_cn_date(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    clock = value.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{format_cn_date(value.replace(tzinfo=None))} {clock}"
+
+
 @register.filter
 def cn_date(value: dt.date | dt.datetime | None) -> str:
     return format_cn_date(value)
+
+
+@register.filter
+def cn_datetime(value: dt.datetime | None, precision: str = "") -> str:
+    """``{{ moment|cn_datetime }}``; ``{{ moment|cn_datetime:"seconds" }}`` for the audit log."""
+    return format_cn_datetime(value, seconds=precision == "seconds")

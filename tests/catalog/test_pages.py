@@ -6,11 +6,13 @@ import datetime as dt
 import html
 import itertools
 import re
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -19,7 +21,7 @@ from django.utils import translation
 
 from catalog import services
 from catalog.models import Item, Organ, Term, Topic
-from catalog.templatetags.portal import format_cn_date
+from catalog.templatetags.portal import format_cn_date, format_cn_datetime
 from disclosure_portal import versions
 from tests import files
 from tests.factories import make_item, make_organ, make_staff, make_superuser
@@ -95,6 +97,30 @@ def test_cn_date_formats_chinese_dates_in_beijing_time(value: Any, expected: str
 def test_cn_date_is_iso_in_english() -> None:
     with translation.override("en"):
         assert format_cn_date(dt.date(2026, 11, 26)) == "2026-11-26"
+
+
+def test_cn_datetime_shows_the_beijing_time_of_day_in_both_languages() -> None:
+    # 23:30 UTC on 1 March is 07:30 on 2 March in Beijing.
+    moment = dt.datetime(2026, 3, 1, 23, 30, 5, tzinfo=dt.UTC)
+    with translation.override("zh-hans"):
+        assert format_cn_datetime(moment) == "2026年3月2日 07:30"
+        assert format_cn_datetime(moment, seconds=True) == "2026年3月2日 07:30:05"
+        assert format_cn_datetime(None) == ""
+    with translation.override("en"):
+        assert format_cn_datetime(moment) == "2026-03-02 07:30"
+
+
+def test_no_template_formats_dates_around_cn_date() -> None:
+    """Dates read the same on every page: templates show them through ``cn_date`` /
+    ``cn_datetime``; ``|date`` is left only for machine-readable ``datetime`` attributes."""
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for template in sorted((root / "templates").rglob("*.html")):
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            for match in re.finditer(r"\|date:(['\"])(.*?)\1", line):
+                if match.group(2) not in ("Y-m-d", "c"):
+                    offenders.append(f"{template.relative_to(root)}:{number} {match.group(0)}")
+    assert offenders == []
 
 
 # --- Home and organ columns ---------------------------------------------------------------
