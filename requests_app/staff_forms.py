@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import DateInput
@@ -514,11 +515,17 @@ class AnswerForm(ActionForm):
         required=False,
         max_length=300,
         help_text=_("可选。填写索引号、标题中的词语或该信息的网址；关联后办理结果应为“予以公开”。"),
+        # static/js/staff.js turns the field into a picker: matches of the typed words or
+        # 索引号 are listed as the handler types, and the chosen one fills in its 索引号.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = outcome_choices()
+        self.fields["linked_item"].widget.attrs["data-item-picker"] = reverse(
+            "staff_requests:item_lookup"
+        )
 
     def clean_linked_item(self) -> int | None:
         """The published item the staff member means, found by 索引号, address, number or
@@ -553,17 +560,19 @@ _ITEM_ADDRESS = re.compile(r"/items/(\d+)/?")
 
 def find_published_items(text: str, *, limit: int) -> list[Item]:
     """Published items matching what was typed into the answer form: an exact 索引号, the
-    item's address (…/items/123/) or number, else titles containing the text, newest first."""
+    item's address (…/items/123/) or number, else items whose title or 索引号 contains the
+    text, newest first."""
     published = Item.objects.filter(status=Item.Status.PUBLISHED)
     exact = published.filter(index_no=text)
     if address := _ITEM_ADDRESS.search(text):
         exact = published.filter(pk=int(address.group(1)))
     elif text.isdigit():
         exact = published.filter(Q(pk=int(text)) | Q(index_no=text))
-    found = list(exact[:limit])
+    found = list(exact.select_related("organ")[:limit])
     if found:
         return found
-    return list(published.filter(title__icontains=text).order_by("-published_on", "-id")[:limit])
+    matching = published.filter(Q(title__icontains=text) | Q(index_no__icontains=text))
+    return list(matching.select_related("organ").order_by("-published_on", "-id")[:limit])
 
 
 class RequestReasonsForm(ActionForm):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/", staff_views.application_list, name="application_list"),
     path("applications/new/", staff_views.application_register, name="application_register"),
     path("applications/<int:pk>/", staff_views.application_detail, name="application"),
+    path("applications/items/", staff_views.item_lookup, name="item_lookup"),
     path(
         "applications/<int:pk>/act/<str:action>/",
         staff_views.application_act,

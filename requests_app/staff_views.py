@@ -22,11 +22,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.db.models.functions import Substr
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,6 +36,7 @@ from catalog.models import StaffProfile, StaffRole
 from catalog.organs import organ_tree
 from catalog.permissions import profile_of
 from catalog.staff_views import staff_context, staff_required
+from catalog.templatetags.portal import format_cn_date
 from catalog.uploads import served_name_for
 from disclosure_portal.mail import MailNotResendable, resend_mail
 from disclosure_portal.models import OutboxMail
@@ -72,6 +74,7 @@ from requests_app.staff_forms import (
     RecordDeliveryForm,
     RegisterForm,
     action_form,
+    find_published_items,
 )
 from requests_app.tracking import display_tracking_code
 from requests_app.workdays import WorkCalendar, is_weekend, workdays_between
@@ -441,6 +444,47 @@ def _detail_context(
         ),
         **_deadline_facts(application, today, cal),
     )
+
+
+ITEM_LOOKUP_MIN_CHARS = 2
+ITEM_LOOKUP_LIMIT = 8
+
+
+@staff_required()
+@require_GET
+def item_lookup(request: HttpRequest) -> JsonResponse:
+    """The answer form's item picker: published items whose title or 索引号 contains ``q``
+    (or the item an exact 索引号 or address names), for the handler to choose one from.
+    Published items are public; the lookup is still only for those who answer applications."""
+    if not permissions.may(request.user, permissions.Action.ACT):
+        raise PermissionDenied(_("只有经办人和负责人可以办理申请。"))
+    text = (request.GET.get("q") or "").strip()[:300]
+    items = (
+        find_published_items(text, limit=ITEM_LOOKUP_LIMIT)
+        if len(text) >= ITEM_LOOKUP_MIN_CHARS
+        else []
+    )
+    if len(text) < ITEM_LOOKUP_MIN_CHARS:
+        message = _("请至少输入两个字。")
+    elif items:
+        message = ngettext(
+            "找到%(count)d条已发布信息，选择一条即填入其索引号。",
+            "找到%(count)d条已发布信息，选择一条即填入其索引号。",
+            len(items),
+        ) % {"count": len(items)}
+    else:
+        message = _("没有找到与“%(text)s”对应的已发布信息。") % {"text": text}
+    results = [
+        {
+            "index_no": item.index_no,
+            "title": item.title,
+            "organ": item.organ.display_name,
+            "published_on": format_cn_date(item.published_on),
+            "url": item.get_absolute_url(),
+        }
+        for item in items
+    ]
+    return JsonResponse({"results": results, "message": message})
 
 
 @staff_required()

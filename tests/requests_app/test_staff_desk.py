@@ -847,3 +847,33 @@ class TestAnswerLinksAPublishedItem:
         html = self.answer(logged_in(handler), app, "不存在的文件").content.decode()
         errors = field_errors(html, "id_answer-linked_item")
         assert "没有找到与“不存在的文件”对应的已发布信息" in errors
+
+    def test_picker_lookup_lists_published_items_by_title_words_or_index_fragment(
+        self, edu: Organ, handler: Any, items: dict[str, Any]
+    ) -> None:
+        client = logged_in(handler)
+        # The answer form's field carries the lookup's address for static/js/staff.js.
+        app = make_application(edu, received_on=D(2026, 11, 20))
+        page = client.get(f"/staff/applications/{app.pk}/").content.decode()
+        assert 'data-item-picker="/staff/applications/items/"' in page
+
+        found = client.get("/staff/applications/items/", {"q": "招生工作方案"}).json()
+        assert [r["index_no"] for r in found["results"]] == [items["plan"].index_no]
+        assert found["results"][0]["title"] == "临江市2026年义务教育阶段招生工作方案"
+        assert found["results"][0]["published_on"] == "2026年3月2日"
+        assert "找到1条已发布信息" in found["message"]
+
+        serial = items["fees"].index_no.rsplit("/", 1)[1]  # part of a 索引号
+        found = client.get("/staff/applications/items/", {"q": serial}).json()
+        assert [r["title"] for r in found["results"]] == ["临江市2026年学前教育收费标准"]
+
+        nothing = client.get("/staff/applications/items/", {"q": "不存在的文件"}).json()
+        assert nothing["results"] == []
+        assert "没有找到" in nothing["message"]
+        short = client.get("/staff/applications/items/", {"q": "临"}).json()
+        assert short["results"] == [] and "至少输入两个字" in short["message"]
+
+    def test_picker_lookup_is_refused_to_staff_who_do_not_answer(self, edu: Organ) -> None:
+        publisher = make_staff(edu, ["publisher"])
+        response = logged_in(publisher).get("/staff/applications/items/", {"q": "招生"})
+        assert response.status_code == 403

@@ -186,6 +186,13 @@ PAGES = [
         f"requests.{R.VIEW}",
     ),
     Probe(
+        "staff/applications/items/",
+        "GET",
+        lambda w: "/staff/applications/items/?q=通知",
+        f"requests.{R.ACT}",
+        scoped=False,
+    ),
+    Probe(
         "staff/applications/%(pk)s/act/%(action)s/",
         "POST",
         lambda w: f"/staff/applications/{_app(w)}/act/start-consultation/",
