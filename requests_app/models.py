@@ -347,6 +347,8 @@ class ApplicationAttachment(models.Model):
 # 条例第三十六条第二项、第三十七条: only an answer that discloses (in whole or in part) carries
 # the released documents.
 RELEASING_OUTCOMES = frozenset({Outcome.DISCLOSED.value, Outcome.PARTIALLY_DISCLOSED.value})
+# Documents released with one answer: as many as a catalog item may carry.
+MAX_RELEASED_FILES = 20
 
 
 class ReleasedFile(models.Model):

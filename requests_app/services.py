@@ -67,6 +67,7 @@ from requests_app.deadlines import (
 )
 from requests_app.fees import per_item_fees, per_page_fee
 from requests_app.models import (
+    MAX_RELEASED_FILES,
     OPEN_STATUSES,
     RELEASING_OUTCOMES,
     Appeal,
@@ -102,8 +103,6 @@ MAX_ATTACHMENTS = 5
 # api.md: description ≤ 5000 characters.
 MAX_DESCRIPTION = 5000
 MAX_REPLY = 20000
-# Documents released with one answer (拟公开文件): as many as a catalog item may carry.
-MAX_RELEASED_FILES = 20
 
 APPLICANT_FIELDS = (
     "name",
