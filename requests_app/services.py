@@ -1541,7 +1541,7 @@ def application_answer(
         errors["acknowledge_findings"] = [
             _(
                 "拟公开文件中检出%(n)d处疑似个人信息（条例第十五条）：请删除或替换文件；"
-                "确需公开的，请确认已核对（acknowledge_findings）。"
+                "确需提供的，请确认已核对并说明理由。"
             )
             % {"n": len(findings)}
         ]

@@ -446,3 +446,110 @@ class TestLetterAndMail:
         assert "1. 资金安排.pdf" in mail.body
         assert tracking.display_tracking_code(app.tracking_code) in mail.body
         assert "申请查询" in mail.body
+
+
+# --- The staff page -------------------------------------------------------------------------
+
+
+class TestStaffPage:
+    @pytest.fixture
+    def desk(self, handler: Any) -> Client:
+        desk = Client()
+        desk.force_login(handler)
+        return desk
+
+    def page(self, desk: Client, app: Application) -> str:
+        response = desk.get(f"/staff/applications/{app.pk}/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_the_handler_uploads_sees_findings_in_context_and_removes_a_file(
+        self, desk: Client, organ: Any
+    ) -> None:
+        app = online_application(organ)
+        assert "尚未上传拟公开文件" in self.page(desk, app)
+        response = desk.post(
+            f"/staff/applications/{app.pk}/released-files/",
+            {"file": upload("名单.docx", names_list())},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0].endswith(f"/staff/applications/{app.pk}/#released")
+        html = response.content.decode()
+        assert "检出2处疑似个人信息" in html  # the message after the upload
+        section = html[html.index('id="released"') : html.index('id="actions"')]
+        assert "名单.docx" in section
+        assert "居民身份证号码" in section and "手机号码" in section
+        assert "139****5678" in section  # masked, in context
+        assert THIRD_PARTY_ID not in html and THIRD_PARTY_MOBILE not in html
+        released = app.released_files.get()
+        download = desk.get(f"/staff/applications/{app.pk}/released-files/{released.pk}/")
+        assert download.status_code == 200
+        assert download["Content-Disposition"].startswith("attachment;")
+
+        desk.post(f"/staff/applications/{app.pk}/released-files/{released.pk}/delete/")
+        assert not app.released_files.exists()
+
+    def test_a_refused_upload_shows_the_error_next_to_the_field(
+        self, desk: Client, organ: Any
+    ) -> None:
+        app = online_application(organ)
+        response = desk.post(
+            f"/staff/applications/{app.pk}/released-files/", {"file": upload("a.pdf", files.EXE)}
+        )
+        assert response.status_code == 200
+        assert "不是允许的格式" in response.content.decode()
+        assert not app.released_files.exists()
+
+    def test_the_answer_form_lists_the_files_and_requires_a_reason_for_findings(
+        self, desk: Client, organ: Any, handler: Any
+    ) -> None:
+        app = online_application(organ)
+        services.released_file_add(
+            actor=handler, application=app, upload=upload("名单.docx", names_list())
+        )
+        html = self.page(desk, app)
+        form = html[html.index('id="action-answer"') :]
+        assert "随答复提供 1 个文件" in form and "名单.docx" in form
+        assert 'name="answer-acknowledge_findings"' in form
+        base = {"answer-outcome": "disclosed", "answer-reply": "予以公开，详见附件。"}
+        url = f"/staff/applications/{app.pk}/act/answer/"
+
+        refused = desk.post(url, base)
+        assert "拟公开文件中检出2处疑似个人信息" in refused.content.decode()
+        no_reason = desk.post(url, {**base, "answer-acknowledge_findings": "on"})
+        assert "请说明理由" in no_reason.content.decode()
+        app.refresh_from_db()
+        assert app.status == "received"
+
+        done = desk.post(
+            url,
+            {
+                **base,
+                "answer-acknowledge_findings": "on",
+                "answer-acknowledge_reason": "联系人为申请人本人",
+            },
+        )
+        assert done.status_code == 302
+        app.refresh_from_db()
+        assert app.status == "answered"
+        event = app.events.get(type="answer")
+        assert event.data["acknowledge_reason"] == "联系人为申请人本人"
+        html = self.page(desk, app)
+        section = html[html.index('id="released"') : html.index('id="actions"')]
+        assert "文件已冻结" in section
+        assert "/delete/" not in section
+        assert "multipart/form-data" not in section
+
+    def test_after_the_answer_uploads_are_a_409(
+        self, desk: Client, organ: Any, handler: Any
+    ) -> None:
+        app = answered_with_file(organ, handler, files.pdf())
+        response = desk.post(
+            f"/staff/applications/{app.pk}/released-files/", {"file": upload("b.pdf", files.pdf())}
+        )
+        assert response.status_code == 409
+        assert "不能再更改" in response.content.decode()
+
+    def test_the_desk_shows_online_delivery(self, desk: Client, organ: Any) -> None:
+        html = self.page(desk, online_application(organ))
+        assert "网上获取" in html
