@@ -284,7 +284,15 @@ def _event_details(event: Event) -> str:
             "due": _iso_date(data.get("payment_due_on")),
         }
     if kind == EventType.ANSWER and data.get("outcome") in Outcome.values:
-        return _("办理结果：%(outcome)s") % {"outcome": Outcome(data["outcome"]).label}
+        text = _("办理结果：%(outcome)s") % {"outcome": Outcome(data["outcome"]).label}
+        if data.get("released_files"):
+            text += _("；随答复提供%(n)d个文件") % {"n": len(data["released_files"])}
+        if data.get("findings_acknowledged"):
+            text += _("；经确认提供检出的%(n)d处个人信息，理由：%(reason)s") % {
+                "n": len(data.get("findings") or []),
+                "reason": data.get("acknowledge_reason") or "—",
+            }
+        return text
     if kind == EventType.ASSIGN and data.get("user"):
         return _("分派给：%(user)s") % {"user": data["user"]}
     return ""

@@ -539,6 +539,9 @@ class TestStaffPage:
         assert "文件已冻结" in section
         assert "/delete/" not in section
         assert "multipart/form-data" not in section
+        timeline = html[html.index('id="timeline"') :]
+        assert "随答复提供1个文件" in timeline
+        assert "经确认提供检出的2处个人信息，理由：联系人为申请人本人" in timeline
 
     def test_after_the_answer_uploads_are_a_409(
         self, desk: Client, organ: Any, handler: Any
