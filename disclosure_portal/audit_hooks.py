@@ -35,6 +35,8 @@ AUDITED_MODELS: dict[str, frozenset[str]] = {
     "requests_app.calendaroverride": frozenset(),
     "requests_app.calendaryear": frozenset(),
     "requests_app.appeal": frozenset(),
+    # Documents released with an answer: who added or removed which, before it went out.
+    "requests_app.releasedfile": frozenset(),
     "reports.annualreport": frozenset(),
     "reports.publishedreport": frozenset(),
     "reports.consultation": frozenset(),

@@ -50,6 +50,7 @@ from requests_app.models import (
     Application,
     CalendarOverride,
     Event,
+    ReleasedFile,
     Status,
 )
 from requests_app.serializers import (
@@ -68,7 +69,10 @@ from requests_app.serializers import (
     MailSerializer,
     OverrideInputSerializer,
     RecordDeliverySerializer,
+    ReleasedFileSerializer,
+    ReleasedFileUploadSerializer,
     TrackSerializer,
+    released_file_data,
 )
 from requests_app.tracking import is_well_formed, normalize_tracking_code
 from requests_app.workdays import add_workdays, is_weekend
@@ -215,6 +219,7 @@ def _visible_application(request: Request, pk: int, *, detail: bool = False) -> 
         qs = qs.select_related("linked_item").prefetch_related(
             Prefetch("events", queryset=Event.objects.select_related("actor")),
             "attachments",
+            "released_files",
             "appeals",
             Prefetch(
                 "mails",
@@ -484,6 +489,114 @@ class ApplicationAttachmentView(APIView):
         )
         response["Cache-Control"] = "no-store"
         return response
+
+
+# --- Released files (拟公开文件) ------------------------------------------------------------
+
+
+def _released_file(application: Application, file_id: int) -> ReleasedFile:
+    released = ReleasedFile.objects.filter(pk=file_id, application=application).first()
+    if released is None:
+        raise NotFound(_("文件不存在。"))
+    return released
+
+
+def _require_act(request: Request, application: Application) -> None:
+    if not permissions.can_act(request.user, application):
+        raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
+
+
+class ApplicationReleasedFilesView(APIView):
+    """``GET``: the documents to be released with the answer, with the personal data found in
+    them. ``POST`` (multipart ``file``): add one while the application is open (409 after the
+    answer); the upload rules are the catalog's (checked by content, ≤ 20 files)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=ReleasedFileSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        application = _visible_application(request, pk)
+        files = ReleasedFile.objects.filter(application=application).order_by("id")
+        return Response([released_file_data(f) for f in files])
+
+    @extend_schema(
+        request={"multipart/form-data": ReleasedFileUploadSerializer},
+        responses={
+            201: ReleasedFileSerializer,
+            400: OpenApiResponse(description="文件内容不是允许的格式，或文件过多"),
+            409: OpenApiResponse(description="申请已办结，拟公开文件不能再更改"),
+            413: OpenApiResponse(description="文件超过大小上限"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = _visible_application(request, pk)
+        _require_act(request, application)
+        serializer = ReleasedFileUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            released = services.released_file_add(
+                actor=request.user,
+                application=application,
+                upload=serializer.validated_data["file"],
+            )
+        except services.WorkflowConflict as exc:
+            raise Conflict(str(exc)) from exc
+        except DjangoValidationError as exc:
+            errors = exc.error_dict.get("file", []) if hasattr(exc, "error_dict") else []
+            if any(getattr(e, "code", None) == "too_large" for e in errors):
+                error = PayloadTooLarge()
+                error.detail = _errors(exc)  # type: ignore[assignment]
+                raise error from exc
+            _raise_service_errors(exc)
+            raise
+        return Response(released_file_data(released), status=status.HTTP_201_CREATED)
+
+
+class ApplicationReleasedFileView(APIView):
+    """``GET``: download a released file (staff who may see the application). ``DELETE``:
+    take it off the answer while the application is open (409 after the answer)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="申请或文件不存在"),
+        }
+    )
+    def get(self, request: Request, pk: int, file_id: int) -> FileResponse:
+        application = _visible_application(request, pk)
+        released = _released_file(application, file_id)
+        try:
+            handle = released.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise NotFound(_("文件不存在。")) from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=released.name,
+            content_type=released.content_type or "application/octet-stream",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="已删除"),
+            404: OpenApiResponse(description="申请或文件不存在"),
+            409: OpenApiResponse(description="申请已办结，拟公开文件不能再更改"),
+        },
+    )
+    def delete(self, request: Request, pk: int, file_id: int) -> Response:
+        application = _visible_application(request, pk)
+        _require_act(request, application)
+        released = _released_file(application, file_id)
+        try:
+            services.released_file_remove(
+                actor=request.user, application=application, released=released
+            )
+        except services.WorkflowConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Appeals ------------------------------------------------------------------------------

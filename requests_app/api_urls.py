@@ -21,6 +21,16 @@ urlpatterns = [
         name="api-application-attachment",
     ),
     path(
+        "applications/<int:pk>/released-files/",
+        api.ApplicationReleasedFilesView.as_view(),
+        name="api-application-released-files",
+    ),
+    path(
+        "applications/<int:pk>/released-files/<int:file_id>/",
+        api.ApplicationReleasedFileView.as_view(),
+        name="api-application-released-file",
+    ),
+    path(
         "applications/<int:pk>/appeals/",
         api.ApplicationAppealsView.as_view(),
         name="api-application-appeals",

@@ -24,12 +24,19 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.deadlines import format_date
-from requests_app.models import Application, EventType, Outcome, Status
+from requests_app.models import (
+    RELEASING_OUTCOMES,
+    Application,
+    DeliveryMethod,
+    EventType,
+    Outcome,
+    Status,
+)
 from requests_app.tracking import display_tracking_code
 
 logger = logging.getLogger(__name__)
@@ -65,7 +72,10 @@ PDF_FONT_FILES = (
 DOCX_BODY_FONT = "仿宋"
 DOCX_TITLE_FONT = "宋体"
 
-_MARKER = re.compile(r"^::(title|center|right|plain)\s+")
+# 附件说明: two characters of 16 pt, then the three characters of “附件：” (in points).
+ANNEX_INDENT = 32 + 48
+
+_MARKER = re.compile(r"^::(title|center|right|plain|annexmore|annex)\s+")
 # A user's line that starts like a marker must stay text (full-width colons read the same).
 _USER_MARKER = re.compile(r"^(\s*)::", re.MULTILINE)
 
@@ -75,8 +85,10 @@ class Paragraph:
     """One paragraph of the letter and how it is laid out."""
 
     text: str
-    # "title" (centred, large), "center", "right" (seal line and date), "plain" (no indent)
-    # or "body" (first line indented by two characters).
+    # "title" (centred, large), "center", "right" (seal line and date), "plain" (no indent),
+    # "body" (first line indented by two characters), or the 附件说明 of GB/T 9704-2012
+    # 7.3.4: "annex" (a blank line above, two characters in, “附件：1. …”) and "annexmore"
+    # (“2. …”, aligned under the “1.”).
     style: str = "body"
 
 
@@ -163,6 +175,21 @@ def _optional_date(value: date | None) -> str:
     return format_date(value) if value else ""
 
 
+def released_names(application: Application) -> list[str]:
+    """The served names of the files that went out with the answer (条例第三十六条第二项:
+    the information itself), in upload order; none for other outcomes."""
+    if application.status != Status.ANSWERED or application.outcome not in RELEASING_OUTCOMES:
+        return []
+    return [f.name for f in application.released_files.order_by("id")]
+
+
+def _track_url(base_url: str) -> str:
+    try:
+        return base_url + reverse("requests:track") if base_url else ""
+    except NoReverseMatch:
+        return ""
+
+
 def letter_context(
     application: Application,
     *,
@@ -182,6 +209,7 @@ def letter_context(
     answered_on = application.closed_on or today or timezone.localdate()
     group = outcome_group(application.outcome)
     code = display_tracking_code(application.tracking_code)
+    base = _base_url(base_url)
     return {
         "title": TITLE,
         "group": group,
@@ -199,7 +227,11 @@ def letter_context(
         "description": _quoted(application.description),
         "reply": _user_text(application.reply),
         "referral": _one_line(application.referral),
-        "linked_item": _item_context(application, _base_url(base_url)),
+        "linked_item": _item_context(application, base),
+        # GB/T 9704-2012 7.3.4 附件说明: the released files, and where to get them online.
+        "annexes": released_names(application),
+        "online_delivery": application.delivery_method == DeliveryMethod.ONLINE,
+        "track_url": _track_url(base),
         "correction_requested_on": _optional_date(application.correction_requested_on),
         "correction_due_on": _optional_date(application.correction_due_on),
         "fee_notice_on": _optional_date(application.fee_notice_on),
@@ -303,6 +335,8 @@ def letter_docx(application: Application, **options: Any) -> bytes:
         "right": WD_ALIGN_PARAGRAPH.RIGHT,
         "plain": WD_ALIGN_PARAGRAPH.LEFT,
         "body": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "annex": WD_ALIGN_PARAGRAPH.LEFT,
+        "annexmore": WD_ALIGN_PARAGRAPH.LEFT,
     }
     for paragraph in letter_paragraphs(application, **options):
         p = document.add_paragraph()
@@ -319,6 +353,11 @@ def letter_docx(application: Application, **options: Any) -> bytes:
             set_east_asian_font(run, DOCX_BODY_FONT)
         if paragraph.style == "body":
             p.paragraph_format.first_line_indent = Pt(32)  # two characters of 16 pt
+        elif paragraph.style in ("annex", "annexmore"):
+            p.paragraph_format.left_indent = Pt(ANNEX_INDENT)
+            if paragraph.style == "annex":
+                p.paragraph_format.first_line_indent = Pt(-48)
+                p.paragraph_format.space_before = Pt(29)  # 正文下空一行
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -379,6 +418,19 @@ def _pdf_styles(font: str) -> dict[str, Any]:
         "center": ParagraphStyle("center", parent=body, firstLineIndent=0, alignment=TA_CENTER),
         "right": ParagraphStyle("right", parent=body, firstLineIndent=0, alignment=TA_RIGHT),
         "plain": ParagraphStyle("plain", parent=body, firstLineIndent=0, alignment=TA_LEFT),
+        # 附件说明 (GB/T 9704-2012 7.3.4): a blank line below the body, two characters in;
+        # the numbers stand under one another, after the three characters of “附件：”.
+        "annex": ParagraphStyle(
+            "annex",
+            parent=body,
+            leftIndent=ANNEX_INDENT,
+            firstLineIndent=-48,
+            alignment=TA_LEFT,
+            spaceBefore=29,
+        ),
+        "annexmore": ParagraphStyle(
+            "annexmore", parent=body, leftIndent=ANNEX_INDENT, firstLineIndent=0, alignment=TA_LEFT
+        ),
         "body": body,
     }
 

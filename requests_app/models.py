@@ -344,6 +344,50 @@ class ApplicationAttachment(models.Model):
         return self.name
 
 
+# 条例第三十六条第二项、第三十七条: only an answer that discloses (in whole or in part) carries
+# the released documents.
+RELEASING_OUTCOMES = frozenset({Outcome.DISCLOSED.value, Outcome.PARTIALLY_DISCLOSED.value})
+# Documents released with one answer: as many as a catalog item may carry.
+MAX_RELEASED_FILES = 20
+
+
+class ReleasedFile(models.Model):
+    """A document released with the answer (拟公开文件): uploaded by the handler while the
+    application is open, frozen once it is answered, downloaded by the applicant from the
+    tracking page. Its text is scanned for third parties' personal data on upload
+    (条例第十五条; catalog.pii), the findings kept with masked excerpts."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="released_files"
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    # A random stored name (catalog.uploads.random_name): the served name is ``name``.
+    file = models.FileField(_("文件"), upload_to="released/%Y/%m/", max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    # Personal data found in the file's text when it was uploaded: [{"kind", "where",
+    # "excerpt"}] with the numbers masked (api.md, Catalog: the same shape as an item's).
+    pii_findings = models.JSONField(_("个人信息检查结果"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("拟公开文件")
+        verbose_name_plural = _("拟公开文件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EventType(models.TextChoices):
     RECEIVED = "received", _("收到申请")
     REQUEST_CORRECTION = "request-correction", _("告知补正")

@@ -19,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Organ
+from catalog.serializers import FindingSerializer
 from catalog.uploads import served_name_for
 from disclosure_portal.models import OutboxMail
 from requests_app import deadlines
@@ -35,7 +36,12 @@ from requests_app.models import (
 )
 from requests_app.notifications import kind_label, notice_sent_times
 from requests_app.services import APPLICANT_FIELDS, LAPSE_OUTCOMES, deadline_of, local_today
-from requests_app.tracking import display_tracking_code, public_events, public_note
+from requests_app.tracking import (
+    display_tracking_code,
+    public_events,
+    public_note,
+    public_released_files,
+)
 from requests_app.workflow import allowed_actions
 
 # --- Submission --------------------------------------------------------------------------
@@ -282,6 +288,52 @@ class ApplicationAttachmentSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class ReleasedFileSerializer(serializers.Serializer):
+    """A document released with the answer (拟公开文件), as staff see it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+    findings = FindingSerializer(many=True)
+
+
+def released_file_data(released: Any) -> dict[str, Any]:
+    return {
+        "id": released.pk,
+        "name": released.name,
+        "content_type": released.content_type,
+        "size": released.size,
+        "url": reverse(
+            "api-application-released-file",
+            kwargs={"pk": released.application_id, "file_id": released.pk},
+        ),
+        "findings": released.pii_findings or [],
+    }
+
+
+class ReleasedFileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        label=_("文件"),
+        error_messages={
+            "required": _("请选择要上传的文件（file）。"),
+            "invalid": _("请以multipart/form-data上传文件（file）。"),
+            "no_name": _("无法识别上传文件的文件名（file）。"),
+            "empty": _("上传的文件（file）是空文件。"),
+        },
+    )
+
+
+class PublicReleasedFileSerializer(serializers.Serializer):
+    """A released file on the public tracking endpoint: a signed link for the code's holder."""
+
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
 class ApplicationDetailSerializer(ApplicationSummarySerializer):
     """Everything staff of the organ may see, with the live deadline fold (api.md)."""
 
@@ -294,6 +346,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
     answer = serializers.SerializerMethodField()
     events = EventSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField()
+    released_files = serializers.SerializerMethodField()
     appeals = AppealSerializer(many=True, read_only=True)
     mails = MailSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
@@ -319,6 +372,7 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             "answer",
             "events",
             "attachments",
+            "released_files",
             "appeals",
             "mails",
             "allowed_actions",
@@ -409,6 +463,12 @@ class ApplicationDetailSerializer(ApplicationSummarySerializer):
             for a in application.attachments.all()
         ]
 
+    @extend_schema_field(ReleasedFileSerializer(many=True))
+    def get_released_files(self, application: Application) -> list[dict[str, Any]]:
+        """The documents to be released with the answer (frozen once it is given), each with
+        the personal data found in it (masked excerpts)."""
+        return [released_file_data(f) for f in application.released_files.all()]
+
     def get_allowed_actions(self, application: Application) -> list[dict[str, str]]:
         return [
             {"action": t.action, "label": str(t.label)}
@@ -465,6 +525,7 @@ class TrackSerializer(serializers.ModelSerializer):
     outcome_display = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     answer = serializers.SerializerMethodField()
+    released_files = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -485,6 +546,7 @@ class TrackSerializer(serializers.ModelSerializer):
             "outcome_display",
             "events",
             "answer",
+            "released_files",
         ]
 
     def get_answered_on(self, application: Application) -> str | None:
@@ -495,6 +557,12 @@ class TrackSerializer(serializers.ModelSerializer):
 
     def get_events(self, application: Application) -> list[dict[str, str]]:
         return public_events(list(application.events.all()))
+
+    @extend_schema_field(PublicReleasedFileSerializer(many=True))
+    def get_released_files(self, application: Application) -> list[dict[str, Any]]:
+        """The documents released with a disclosing answer; each ``url`` is a download link
+        signed for this code, valid for 24 hours."""
+        return public_released_files(application)
 
     def get_answer(self, application: Application) -> dict[str, Any] | None:
         if application.status != "answered":
@@ -576,6 +644,11 @@ class AnswerSerializer(ActionSerializer):
     reply = serializers.CharField(max_length=20000)
     referral = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     linked_item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # 条例第十五条: personal data found in the released files goes out only when acknowledged.
+    acknowledge_findings = serializers.BooleanField(required=False, default=False)
+    acknowledge_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )
 
 
 class AssignSerializer(serializers.Serializer):

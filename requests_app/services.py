@@ -17,6 +17,7 @@ Dates are calendar days in Asia/Shanghai, whatever the server's clock zone.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -34,10 +35,13 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import pii
+from catalog.attachment_text import extract_text
 from catalog.models import Item, Organ
 from catalog.services import claim_serial
 from catalog.uploads import (
     APPLICATION_KINDS,
+    ITEM_KINDS,
     STORAGE_FAILED,
     CheckedUpload,
     check_upload,
@@ -63,7 +67,9 @@ from requests_app.deadlines import (
 )
 from requests_app.fees import per_item_fees, per_page_fee
 from requests_app.models import (
+    MAX_RELEASED_FILES,
     OPEN_STATUSES,
+    RELEASING_OUTCOMES,
     Appeal,
     AppealKind,
     AppealResult,
@@ -81,11 +87,14 @@ from requests_app.models import (
     IdType,
     LetterSerial,
     Outcome,
+    ReleasedFile,
     Status,
 )
 from requests_app.tracking import new_tracking_code
 from requests_app.workdays import WorkCalendar, next_workday
 from requests_app.workflow import TRANSITIONS
+
+logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -802,6 +811,103 @@ def _record_application(
     return application
 
 
+# --- Released files (拟公开文件: the documents an answer carries) -----------------------------
+
+
+def released_findings(files: Iterable[ReleasedFile]) -> list[dict[str, str]]:
+    """Personal data found in the released files (条例第十五条), in the shape of an item's
+    findings (api.md, Catalog): ``[{"kind", "where", "excerpt"}]``, numbers masked."""
+    return [finding for f in files for finding in (f.pii_findings or [])]
+
+
+def _lock_open(application: Application) -> Application:
+    """The application's row, locked for the rest of the transaction, if it is still open:
+    its released files are frozen from the answer on (409 after it)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in OPEN_STATUSES:
+        raise WorkflowConflict(
+            _("申请已%(status)s，拟公开文件已随答复发出或不再需要，不能再更改。")
+            % {"status": Status(locked.status).label}
+        )
+    return locked
+
+
+def released_file_add(
+    *, actor: Any, application: Application, upload: UploadedFile
+) -> ReleasedFile:
+    """Add a document to be released with the answer.
+
+    The upload rules of catalog attachments (catalog.uploads: checked by parsing its content,
+    served under its sanitised stem and the detected type's extension, stored under a random
+    name); its text (PDF, Word, Excel) is scanned once for personal data (catalog.pii).
+    Errors are keyed ``file``.
+    """
+    if application.status not in OPEN_STATUSES:
+        _lock_open(application)  # raises the conflict
+    try:
+        checked = check_upload(
+            upload,
+            name=(upload.name or "").rsplit("/", 1)[-1],
+            size=upload.size or 0,
+            allowed=ITEM_KINDS,
+            max_bytes=settings.ITEM_ATTACHMENT_MAX_BYTES,
+        )
+    except ValidationError as error:
+        raise ValidationError({"file": error.error_list}) from error
+    text = extract_text(upload, checked.kind.code)
+    released = ReleasedFile(
+        application=application,
+        name=checked.name,
+        content_type=checked.kind.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=_user(actor),
+        pii_findings=pii.report(text, f"attachment:{checked.name}"),
+    )
+    try:
+        with discard_unless_committed() as written, transaction.atomic():
+            _lock_open(application)
+            count = ReleasedFile.objects.filter(application_id=application.pk).count()
+            if count >= MAX_RELEASED_FILES:
+                raise ValidationError(
+                    {
+                        "file": [
+                            ValidationError(
+                                _("拟公开文件最多%(count)d个。") % {"count": MAX_RELEASED_FILES},
+                                code="too_many",
+                            )
+                        ]
+                    }
+                )
+            store_upload(released.file, random_name(checked.kind), upload, written)
+            released.save()
+    except ValidationError as error:
+        if getattr(error, "code", None) == STORAGE_FAILED:
+            raise ValidationError({"file": error.messages}) from error
+        raise
+    return released
+
+
+def released_file_remove(*, actor: Any, application: Application, released: ReleasedFile) -> None:
+    """Take a document off the answer (only while the application is open); its stored
+    file is deleted once the removal has committed."""
+    with transaction.atomic():
+        _lock_open(application)
+        row = ReleasedFile.objects.filter(pk=released.pk, application_id=application.pk).first()
+        if row is None:
+            return  # removed already (a second click): nothing left to do
+        storage, name = row.file.storage, row.file.name
+        row.delete()
+        transaction.on_commit(lambda: _delete_stored(storage, name))
+
+
+def _delete_stored(storage: Any, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # clean_orphan_media removes what is left behind
+        logger.exception("未能删除拟公开文件 %s", name)
+
+
 # --- The workflow (条例第三十至三十九条) -------------------------------------------------------
 
 
@@ -1389,11 +1495,18 @@ def application_answer(
     reply: str = "",
     referral: str = "",
     linked_item: Item | int | None = None,
+    acknowledge_findings: bool = False,
+    acknowledge_reason: str = "",
 ) -> Application:
     """条例第三十六至三十九条: answer with exactly one outcome (one row of table 三).
 
     An answer pointing to an item already published (第三十六条第一项) links it and counts as
     予以公开. The two lapse outcomes belong to ``lapse-correction`` and ``lapse-fee``.
+
+    The released files uploaded before (``released_file_add``) go out with the answer and are
+    frozen from then on. Only 予以公开 and 部分公开 carry files; personal data found in them
+    (条例第十五条) must be acknowledged (``acknowledge_findings``, with a reason when given),
+    which the answer event records — and with it the audit log.
     """
     action = EventType.ANSWER
     check_transition(action, application)
@@ -1413,6 +1526,27 @@ def application_answer(
         problem = _outcome_precondition(application, outcome)
         if problem:
             errors["outcome"] = [problem]
+    released = list(ReleasedFile.objects.filter(application_id=application.pk).order_by("id"))
+    if released and not errors.get("outcome") and outcome not in RELEASING_OUTCOMES:
+        errors["outcome"] = [
+            _(
+                "本申请已上传%(n)d个拟公开文件：只有“予以公开”或“部分公开”的答复可以附送文件；"
+                "请先删除拟公开文件，或改选办理结果。"
+            )
+            % {"n": len(released)}
+        ]
+    findings = released_findings(released)
+    reason = (acknowledge_reason or "").strip() or (note or "").strip()
+    if findings and not acknowledge_findings and not errors.get("outcome"):
+        errors["acknowledge_findings"] = [
+            _(
+                "拟公开文件中检出%(n)d处疑似个人信息（条例第十五条）：请删除或替换文件；"
+                "确需提供的，请确认已核对并说明理由。"
+            )
+            % {"n": len(findings)}
+        ]
+    if len(reason) > 2000:
+        errors["acknowledge_reason"] = [_("不能超过%(limit)d个字符。") % {"limit": 2000}]
     if errors:
         raise ValidationError(errors)
     item = _published_item(linked_item)
@@ -1432,18 +1566,74 @@ def application_answer(
             "referral": referral,
             "linked_item": item,
         },
-        data={"outcome": outcome, "linked_item": item.pk if item else None},
-        after=lambda event: notifications.notify_applicant(
+        data={
+            "outcome": outcome,
+            "linked_item": item.pk if item else None,
+            **_released_data(released, findings, reason),
+        },
+        after=lambda event: _after_answer(
             application,
-            event=event,
-            kind=notifications.ANSWER,
-            outcome=str(Outcome(outcome).label),
+            event,
+            released,
+            outcome=outcome,
             reply=reply,
             referral=referral,
-            linked_item=f"{item.title}（{item.get_absolute_url()}）" if item else "",
-            refusal=outcome in REFUSAL_OUTCOMES,
-            answered_on=format_date(day),
+            item=item,
+            day=day,
         ),
+    )
+
+
+def _released_data(
+    released: list[ReleasedFile], findings: list[dict[str, str]], reason: str
+) -> dict[str, Any]:
+    """What the answer event records of the files that went out (the event is the record,
+    and the audit log copies it): which files, and the findings the handler let through."""
+    if not released:
+        return {}
+    data: dict[str, Any] = {
+        "released_files": [
+            {"id": f.pk, "name": f.name, "size": f.size, "sha256": f.sha256} for f in released
+        ]
+    }
+    if findings:
+        data.update(findings_acknowledged=True, acknowledge_reason=reason, findings=findings)
+    return data
+
+
+def _after_answer(
+    application: Application,
+    event: Event,
+    released: list[ReleasedFile],
+    *,
+    outcome: str,
+    reply: str,
+    referral: str,
+    item: Item | None,
+    day: dt.date,
+) -> None:
+    # Inside the answer's transaction, after the row moved to 已答复: a file added or removed
+    # since the checks above (by a colleague, a second tab) would go out unseen — refuse.
+    # ``released_file_add`` locks the row and re-reads the status, so it cannot slip in later.
+    now = list(
+        ReleasedFile.objects.filter(application_id=application.pk)
+        .order_by("id")
+        .values_list("pk", "sha256")
+    )
+    if now != [(f.pk, f.sha256) for f in released]:
+        raise WorkflowConflict(_("拟公开文件刚被他人更改，请刷新页面核对后重新答复。"))
+    notifications.notify_applicant(
+        application,
+        event=event,
+        kind=notifications.ANSWER,
+        outcome=str(Outcome(outcome).label),
+        reply=reply,
+        referral=referral,
+        linked_item=f"{item.title}（{item.get_absolute_url()}）" if item else "",
+        refusal=outcome in REFUSAL_OUTCOMES,
+        answered_on=format_date(day),
+        released_files=[f.name for f in released],
+        online=application.delivery_method == DeliveryMethod.ONLINE,
     )
 
 

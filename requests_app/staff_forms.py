@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from requests_app.deadlines import (
 )
 from requests_app.forms import ApplicationForm
 from requests_app.models import (
+    MAX_RELEASED_FILES,
     OPEN_STATUSES,
     AppealKind,
     AppealResult,
@@ -520,12 +522,41 @@ class AnswerForm(ActionForm):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
+    # 条例第十五条: shown only when personal data was found in the released files.
+    acknowledge_findings = forms.BooleanField(
+        label=_("我已核对拟公开文件中检出的疑似个人信息，确属依法可以向申请人提供的内容"),
+        required=False,
+    )
+    acknowledge_reason = forms.CharField(
+        label=_("提供这些个人信息的理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：检出的是申请人本人的信息；或经第三方同意公开（条例第三十二条）。"),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = outcome_choices()
         self.fields["linked_item"].widget.attrs["data-item-picker"] = reverse(
             "staff_requests:item_lookup"
         )
+        from requests_app.services import released_findings
+
+        self.released = list(self.application.released_files.all())
+        self.findings = released_findings(self.released)
+        if not self.findings:
+            del self.fields["acknowledge_findings"]
+            del self.fields["acknowledge_reason"]
+        else:
+            # Before the free-text note, after the answer's own fields.
+            self.order_fields([name for name in self.fields if name != "note"] + ["note"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("acknowledge_findings") and not (data.get("acknowledge_reason") or "").strip():
+            self.add_error("acknowledge_reason", _("确认提供检出的个人信息时，请说明理由。"))
+        return data
 
     def clean_linked_item(self) -> int | None:
         """The published item the staff member means, found by 索引号, address, number or
@@ -552,6 +583,8 @@ class AnswerForm(ActionForm):
             "reply": data["reply"],
             "referral": data.get("referral") or "",
             "linked_item": data.get("linked_item"),
+            "acknowledge_findings": bool(data.get("acknowledge_findings")),
+            "acknowledge_reason": data.get("acknowledge_reason") or "",
         }
 
 
@@ -699,6 +732,30 @@ def action_form(
 ) -> ActionForm:
     """The form of ``action`` for ``application``, bound to ``data`` if given."""
     return ACTION_FORMS[action](data, application=application)
+
+
+# --- Released files ---------------------------------------------------------------------------
+
+
+class ReleasedFileForm(forms.Form):
+    """One document to release with the answer (拟公开文件); checked by the service."""
+
+    file = forms.FileField(
+        label=_("拟公开文件"),
+        help_text=interpolate_lazy(
+            _(
+                "PDF、OFD、Word、Excel、图片或ZIP，按内容识别格式；每个不超过%(mb)d MB，"
+                "最多%(count)d个。上传后自动检查其中的个人信息。"
+            ),
+            mb=settings.ITEM_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            count=MAX_RELEASED_FILES,
+        ),
+        error_messages={
+            "required": _("请选择要上传的文件。"),
+            "empty": _("上传的文件是空文件。"),
+            "invalid": _("请选择要上传的文件。"),
+        },
+    )
 
 
 # --- Assignment and appeals -------------------------------------------------------------------

@@ -45,6 +45,21 @@ urlpatterns = [
         name="attachment",
     ),
     path(
+        "applications/<int:pk>/released-files/",
+        staff_views.released_file_add,
+        name="released_file_add",
+    ),
+    path(
+        "applications/<int:pk>/released-files/<int:file_id>/",
+        staff_views.released_file_download,
+        name="released_file",
+    ),
+    path(
+        "applications/<int:pk>/released-files/<int:file_id>/delete/",
+        staff_views.released_file_remove,
+        name="released_file_remove",
+    ),
+    path(
         "applications/<int:pk>/letter.docx",
         staff_views.letter_download,
         {"ext": "docx"},

@@ -51,7 +51,9 @@ from requests_app.deadlines import (
     is_overdue,
 )
 from requests_app.models import (
+    MAX_RELEASED_FILES,
     OPEN_STATUSES,
+    RELEASING_OUTCOMES,
     Appeal,
     Application,
     ApplicationAttachment,
@@ -62,6 +64,7 @@ from requests_app.models import (
     EventType,
     FeeBasis,
     Outcome,
+    ReleasedFile,
     Status,
 )
 from requests_app.staff_forms import (
@@ -73,6 +76,7 @@ from requests_app.staff_forms import (
     QueueFilterForm,
     RecordDeliveryForm,
     RegisterForm,
+    ReleasedFileForm,
     action_form,
     find_published_items,
 )
@@ -218,6 +222,7 @@ def _for_page(request: HttpRequest, pk: int) -> Application:
                 "events", queryset=Event.objects.select_related("actor").order_by("date", "id")
             ),
             "attachments",
+            Prefetch("released_files", queryset=ReleasedFile.objects.select_related("uploaded_by")),
             "appeals",
             Prefetch(
                 "mails",
@@ -282,7 +287,15 @@ def _event_details(event: Event) -> str:
             "due": _iso_date(data.get("payment_due_on")),
         }
     if kind == EventType.ANSWER and data.get("outcome") in Outcome.values:
-        return _("办理结果：%(outcome)s") % {"outcome": Outcome(data["outcome"]).label}
+        text = _("办理结果：%(outcome)s") % {"outcome": Outcome(data["outcome"]).label}
+        if data.get("released_files"):
+            text += _("；随答复提供%(n)d个文件") % {"n": len(data["released_files"])}
+        if data.get("findings_acknowledged"):
+            text += _("；经确认提供检出的%(n)d处个人信息，理由：%(reason)s") % {
+                "n": len(data.get("findings") or []),
+                "reason": data.get("acknowledge_reason") or "—",
+            }
+        return text
     if kind == EventType.ASSIGN and data.get("user"):
         return _("分派给：%(user)s") % {"user": data["user"]}
     return ""
@@ -348,6 +361,7 @@ def _detail_context(
     appeal_form: AppealForm | None = None,
     appeal_edit: tuple[int, AppealResultForm] | None = None,
     delivery_form: RecordDeliveryForm | None = None,
+    released_form: ReleasedFileForm | None = None,
 ) -> dict[str, Any]:
     user = request.user
     today = services.local_today()
@@ -414,8 +428,12 @@ def _detail_context(
     document = pending_delivery(application)
     if acting and document and delivery_form is None:
         delivery_form = RecordDeliveryForm(document=document)
+    released = list(application.released_files.all())
+    editing_released = acting and application.status in OPEN_STATUSES
+    if editing_released and released_form is None:
+        released_form = ReleasedFileForm()
     summary_form = failed or (appeal_edit[1] if appeal_edit and appeal_edit[1].errors else None)
-    for candidate in (assign_form, appeal_form, delivery_form):
+    for candidate in (assign_form, appeal_form, delivery_form, released_form):
         if summary_form is None and candidate is not None and candidate.errors:
             summary_form = candidate
     return staff_context(
@@ -434,6 +452,17 @@ def _detail_context(
         events=events,
         mails=mails,
         attachments=list(application.attachments.all()),
+        # 拟公开文件: what the answer will carry, with the personal data found in it.
+        released_files=[
+            {"file": f, "uploaded_by": user_label(f.uploaded_by), "findings": f.pii_findings or []}
+            for f in released
+        ],
+        released_findings=services.released_findings(released),
+        released_form=released_form if editing_released else None,
+        released_max=MAX_RELEASED_FILES,
+        released_out=bool(released)
+        and application.status == Status.ANSWERED
+        and application.outcome in RELEASING_OUTCOMES,
         has_letter=_has_letter(application),
         is_open=application.status in OPEN_STATUSES,
         delivery_form=delivery_form if acting and document else None,
@@ -671,6 +700,73 @@ def appeal_update(request: HttpRequest, pk: int, appeal_id: int) -> HttpResponse
             messages.success(request, _("已更新行政复议或行政诉讼的结果。"))
             return redirect("staff_requests:application", pk=pk)
     return _rerender(request, pk, appeal_edit=(appeal.pk, form))
+
+
+# --- Released files (拟公开文件) -------------------------------------------------------------
+
+
+@staff_required()
+@require_POST
+def released_file_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload one document to release with the answer (open applications only: 409 after)."""
+    application = _visible(request, pk)
+    _require_actor(request, application)
+    form = ReleasedFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            released = services.released_file_add(
+                actor=request.user, application=application, upload=form.cleaned_data["file"]
+            )
+        except services.WorkflowConflict as error:
+            return _conflict(request, pk, str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if released.pii_findings:
+                messages.warning(
+                    request,
+                    _("已上传“%(name)s”，检出%(n)d处疑似个人信息，请在答复前核对。")
+                    % {"name": released.name, "n": len(released.pii_findings)},
+                )
+            else:
+                messages.success(request, _("已上传“%(name)s”。") % {"name": released.name})
+            return redirect(reverse("staff_requests:application", args=[pk]) + "#released")
+    return _rerender(request, pk, released_form=form)
+
+
+@staff_required()
+@require_POST
+def released_file_remove(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    application = _visible(request, pk)
+    _require_actor(request, application)
+    released = get_object_or_404(ReleasedFile, pk=file_id, application=application)
+    try:
+        services.released_file_remove(
+            actor=request.user, application=application, released=released
+        )
+    except services.WorkflowConflict as error:
+        return _conflict(request, pk, str(error))
+    messages.success(request, _("已删除“%(name)s”。") % {"name": released.name})
+    return redirect(reverse("staff_requests:application", args=[pk]) + "#released")
+
+
+@never_cache
+@staff_required()
+@require_GET
+def released_file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    """A released file as the applicant will get it, for staff who may see the application."""
+    application = _visible(request, pk)
+    released = get_object_or_404(ReleasedFile, pk=file_id, application=application)
+    try:
+        handle = released.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=released.name,
+        content_type=released.content_type or "application/octet-stream",
+    )
 
 
 # --- Files ----------------------------------------------------------------------------------

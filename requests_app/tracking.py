@@ -11,15 +11,26 @@ only a sentence derived from the event's type and its structured data.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from datetime import date
 from typing import Any
 
+from django.core import signing
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from requests_app.deadlines import format_date
-from requests_app.models import Event, EventType, Outcome
+from requests_app.models import (
+    RELEASING_OUTCOMES,
+    Application,
+    Event,
+    EventType,
+    Outcome,
+    ReleasedFile,
+    Status,
+)
 
 # Digits and capitals without 0, 1, I, L, O: 31 symbols, about 4.95 bits each.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -145,4 +156,69 @@ def public_events(events: list[Event]) -> list[dict[str, str]]:
         }
         for e in sorted(events, key=lambda e: (e.date, e.pk or 0))
         if e.type in PUBLIC_EVENT_TYPES
+    ]
+
+
+# --- Downloading the released files -----------------------------------------------------------
+# A released file is given only to someone who has just proved the tracking code: the tracking
+# page (and the tracking API) hand out links carrying a signed token that names the file and a
+# digest of the code; the token expires. A bare file id — or a token for another application's
+# file, or a forged or stale one — is a 404.
+
+RELEASE_SALT = "requests_app.released_file"
+RELEASE_LINK_SECONDS = 24 * 3600
+
+
+def _code_digest(tracking_code: str) -> str:
+    return hashlib.sha256(tracking_code.encode()).hexdigest()[:16]
+
+
+def released_files_of(application: Application) -> list[ReleasedFile]:
+    """The files the applicant may download: those of a disclosing answer (none before it)."""
+    if application.status != Status.ANSWERED or application.outcome not in RELEASING_OUTCOMES:
+        return []
+    return list(application.released_files.order_by("id"))
+
+
+def release_token(released: ReleasedFile, tracking_code: str) -> str:
+    payload = {"f": released.pk, "c": _code_digest(tracking_code)}
+    return signing.dumps(payload, salt=RELEASE_SALT, compress=False)
+
+
+def release_url(released: ReleasedFile, tracking_code: str) -> str:
+    return reverse("requests:released_file", args=[release_token(released, tracking_code)])
+
+
+def released_file_for_token(
+    token: str, *, max_age: int = RELEASE_LINK_SECONDS
+) -> ReleasedFile | None:
+    """The released file a download link names, if the link is genuine, fresh, and its file
+    belongs to the application of the code it was issued for, answered with a disclosure."""
+    try:
+        payload = signing.loads(token, salt=RELEASE_SALT, max_age=max_age)
+    except signing.BadSignature:  # SignatureExpired included
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("f"), int):
+        return None
+    released = ReleasedFile.objects.select_related("application").filter(pk=payload["f"]).first()
+    if released is None:
+        return None
+    application = released.application
+    if payload.get("c") != _code_digest(application.tracking_code):
+        return None
+    if released not in released_files_of(application):
+        return None
+    return released
+
+
+def public_released_files(application: Application) -> list[dict[str, Any]]:
+    """``[{"name", "content_type", "size", "url"}]`` for whoever just proved the code."""
+    return [
+        {
+            "name": f.name,
+            "content_type": f.content_type,
+            "size": f.size,
+            "url": release_url(f, application.tracking_code),
+        }
+        for f in released_files_of(application)
     ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/<str:code>/letter.docx", views.letter, {"ext": "docx"}, name="letter_docx"),
     path("track/<str:code>/letter.pdf", views.letter, {"ext": "pdf"}, name="letter_pdf"),
+    path("track/files/<str:token>/", views.released_file, name="released_file"),
 ]

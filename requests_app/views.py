@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -36,6 +36,8 @@ from requests_app.tracking import (
     is_well_formed,
     normalize_tracking_code,
     public_events,
+    public_released_files,
+    released_file_for_token,
 )
 
 logger = logging.getLogger(__name__)
@@ -259,6 +261,8 @@ def _track_context(application: Application) -> dict[str, Any]:
         "referral": application.referral if answered else "",
         "linked_item": item if item is not None and item.is_published else None,
         "letters": _letter_links(application),
+        # Signed links for this visit only: the code was just proved (tracking.release_token).
+        "released_files": public_released_files(application),
         "identity_form": LetterIdentityForm(application=application),
     }
 
@@ -293,5 +297,28 @@ def letter(request: HttpRequest, code: str, ext: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=letters.letter_filename(application, ext)
     )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_GET
+def released_file(request: HttpRequest, token: str) -> FileResponse:
+    """A document released with the answer, through a link of the tracking page: the signed
+    token ties it to the tracking code just proved; anything else is a 404."""
+    released = released_file_for_token(token)
+    if released is None:
+        raise Http404
+    try:
+        handle = released.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=released.name,
+        content_type=released.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -108,3 +108,35 @@ def test_healthz_checks_the_bucket(s3_media: None, client: Any, settings: Any) -
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["storage"] == "down"
+
+
+@pytest.mark.django_db
+def test_released_file_goes_to_the_bucket_and_the_citizen_downloads_it(
+    s3_media: None, s3_endpoint: str, client: Any
+) -> None:
+    """Documents out (issue 10): the file an answer carries lives in the bucket too."""
+    import re
+
+    from tests.factories import make_staff
+    from tests.requests_app.factories import make_application
+
+    organ = make_organ()
+    application = make_application(organ, delivery_method="online")
+    api = APIClient()
+    api.force_authenticate(make_staff(organ, ["handler"]))
+    upload = SimpleUploadedFile("资金安排.pdf", PDF, content_type="application/pdf")
+    response = api.post(f"/api/v1/applications/{application.pk}/released-files/", {"file": upload})
+    assert response.status_code == 201, response.content
+    stored = application.released_files.get()
+    assert f"media/{stored.file.name}" in objects(s3_endpoint)
+    answered = api.post(
+        f"/api/v1/applications/{application.pk}/answer/",
+        {"outcome": "disclosed", "reply": "予以公开，详见附件。"},
+        format="json",
+    )
+    assert answered.status_code == 200, answered.content
+    page = client.get("/track/", {"code": application.tracking_code}).content.decode()
+    (link,) = re.findall(r'href="(/track/files/[^"]+)"', page)
+    download = client.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF

@@ -86,6 +86,14 @@ class World:
         app = make_application(self.organ, attachments=[upload])
         return f"{app.pk}/attachments/{app.attachments.get().pk}"
 
+    def released(self) -> str:
+        """``<application id>/released-files/<file id>`` of an open application with a file."""
+        app = self.application()
+        released = request_services.released_file_add(
+            actor=None, application=app, upload=SimpleUploadedFile("资金安排.pdf", files.pdf())
+        )
+        return f"{app.pk}/released-files/{released.pk}"
+
     def pending(self) -> Any:
         """An item written by the desk's handler and waiting for review (条例第十七条)."""
         item = make_item(self.organ, "2026年城乡低保对象名单公示", publish=False)
@@ -239,6 +247,24 @@ PAGES = [
         "GET",
         lambda w: f"/staff/applications/{w.answered().pk}/letter.pdf",
         f"requests.{R.VIEW}",
+    ),
+    Probe(
+        "staff/applications/%(pk)s/released-files/",
+        "POST",
+        lambda w: f"/staff/applications/{_app(w)}/released-files/",
+        f"requests.{R.ACT}",
+    ),
+    Probe(
+        "staff/applications/%(pk)s/released-files/%(file_id)s/",
+        "GET",
+        lambda w: f"/staff/applications/{w.released()}/",
+        f"requests.{R.VIEW}",
+    ),
+    Probe(
+        "staff/applications/%(pk)s/released-files/%(file_id)s/delete/",
+        "POST",
+        lambda w: f"/staff/applications/{w.released()}/delete/",
+        f"requests.{R.ACT}",
     ),
     Probe("staff/calendar/", "GET", lambda w: "/staff/calendar/", SUPERUSER),
     Probe("staff/calendar/%(year)s/", "GET", lambda w: "/staff/calendar/2026/", SUPERUSER),
@@ -454,6 +480,30 @@ API = [
         "GET",
         lambda w: f"/api/v1/applications/{w.scan()}/",
         f"requests.{R.VIEW}",
+    ),
+    Probe(
+        "/api/v1/applications/{id}/released-files/",
+        "GET",
+        lambda w: f"/api/v1/applications/{_app(w)}/released-files/",
+        f"requests.{R.VIEW}",
+    ),
+    Probe(
+        "/api/v1/applications/{id}/released-files/",
+        "POST",
+        lambda w: f"/api/v1/applications/{_app(w)}/released-files/",
+        f"requests.{R.ACT}",
+    ),
+    Probe(
+        "/api/v1/applications/{id}/released-files/{file_id}/",
+        "GET",
+        lambda w: f"/api/v1/applications/{w.released()}/",
+        f"requests.{R.VIEW}",
+    ),
+    Probe(
+        "/api/v1/applications/{id}/released-files/{file_id}/",
+        "DELETE",
+        lambda w: f"/api/v1/applications/{w.released()}/",
+        f"requests.{R.ACT}",
     ),
     Probe("/api/v1/applications/", "POST", lambda w: "/api/v1/applications/", PUBLIC, scoped=False),
     Probe(
