@@ -32,10 +32,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.demo_data import CITY, ORGANS, ORGANS_BY_KEY, STAFF_ORGANS, organisation_code
+from catalog.demo_data import (
+    CITY,
+    ORGANS,
+    ORGANS_BY_KEY,
+    STAFF_ORGANS,
+    demo_pdf,
+    organisation_code,
+)
 from catalog.models import Item, Organ
 from catalog.validators import credit_code_check_character
 from requests_app import services
@@ -923,6 +931,26 @@ class Runner:
                 params["referral"] = "临江市政府信息公开平台"
         return params
 
+    def release_documents(self, application: Application, params: dict, actor: Any) -> None:
+        """网上获取: a disclosing answer that does not point to a published item carries the
+        released document, which the applicant downloads from the tracking page."""
+        if (
+            application.delivery_method != DeliveryMethod.ONLINE
+            or params["outcome"] not in (Outcome.DISCLOSED, Outcome.PARTIALLY_DISCLOSED)
+            or params.get("linked_item")
+        ):
+            return
+        name = (
+            "公开材料（部分内容已遮盖）.pdf"
+            if params["outcome"] == Outcome.PARTIALLY_DISCLOSED
+            else "公开材料.pdf"
+        )
+        services.released_file_add(
+            actor=actor,
+            application=application,
+            upload=SimpleUploadedFile(name, demo_pdf(application.tracking_code)),
+        )
+
     def run(self, plan: Plan) -> Application:
         application = self.submit(plan)
         self.assign(plan, application)
@@ -936,6 +964,7 @@ class Runner:
             step_actor = actor
             if step.action == EventType.ANSWER:
                 params = self.answer_params(application, day, params["outcome"])
+                self.release_documents(application, params, actor)
             elif step.action == EventType.EXTEND:
                 # 条例第三十三条第二款: the 负责人 decides an extension himself.
                 step_actor = self.staff.user(plan.organ, "approver")

@@ -9,6 +9,7 @@ share the result inside the class's transaction.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from typing import Any
 
@@ -33,14 +34,25 @@ from requests_app.models import (
     ApplicantType,
     Application,
     Channel,
+    DeliveryMethod,
     Event,
     EventType,
     IdType,
+    Outcome,
+    ReleasedFile,
     Status,
 )
 from requests_app.services import resident_id_problem
 
-MODELS = (Application, Event, Appeal, Consultation, AnnualReport, PublishedReport)
+MODELS = (
+    Application,
+    Event,
+    Appeal,
+    ReleasedFile,
+    Consultation,
+    AnnualReport,
+    PublishedReport,
+)
 
 
 def counts() -> dict[str, int]:
@@ -129,6 +141,23 @@ class TestSeedDemoApplicationsAndReports(TestCase):
             assert organ_permissions.can_act(
                 approver, event.application.organ_id, StaffRole.APPROVER
             )
+
+    def test_online_disclosures_carry_documents_the_applicant_downloads(self) -> None:
+        released = ReleasedFile.objects.select_related("application")
+        assert released.count() >= 3
+        for document in released:
+            application = document.application
+            assert application.delivery_method == DeliveryMethod.ONLINE
+            assert application.status == Status.ANSWERED
+            assert application.outcome in (Outcome.DISCLOSED, Outcome.PARTIALLY_DISCLOSED)
+        application = released.first().application
+        page = self.client.get("/track/", {"code": application.tracking_code})
+        links = re.findall(r'href="(/track/files/[^"]+)"', page.content.decode())
+        assert len(links) == 1
+        with override_settings(MEDIA_ROOT=self.media.name):
+            download = self.client.get(links[0])
+            assert download.status_code == 200
+            assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
     def test_appeals_of_both_kinds_with_several_results(self) -> None:
         appeals = Appeal.objects.all()
