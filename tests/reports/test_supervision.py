@@ -296,7 +296,7 @@ def _links_scenario() -> Any:
 def test_every_figure_links_to_a_list_of_exactly_that_many_records(
     client: Any, period: str
 ) -> None:
-    s, unit = _links_scenario()
+    s, _unit = _links_scenario()
     client.force_login(make_staff(s.city, [StaffRole.REPORTER, StaffRole.HANDLER]))
     response = client.get(f"/staff/supervision/?{period}")
     assert response.status_code == 200
