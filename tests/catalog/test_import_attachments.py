@@ -260,6 +260,6 @@ def test_the_command_applies_the_same_checks(organ: Organ, tmp_path: Path) -> No
         )
     assert "附件“说明.pdf”不予导入：文件“说明.pdf”的内容不是允许的格式" in out.getvalue()
     archive.write_bytes(make_zip({"../说明.pdf": PDF}))
-    with pytest.raises(CommandError, match="含有绝对路径或“..”"):
+    with pytest.raises(CommandError, match="含有绝对路径"):
         call_command("import_items", str(sheet), organ=organ.code, attachments=str(archive))
     assert not Item.objects.exists()
