@@ -27,6 +27,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -741,37 +742,45 @@ class AttachmentSource:
         return Path(stored).read_bytes()
 
     def check(self, name: str) -> AttachmentCheck:
-        """Found, missing, or refused with the upload rules' reason (in Chinese)."""
+        """Found, missing, or refused with the upload rules' reason (in Chinese); once per
+        file however many rows name it."""
+        base = _base(name)
+        if base not in self._checks:
+            self._checks[base] = self._verdict(name, base)
+        return self._checks[base]
+
+    def _verdict(self, name: str, base: str) -> AttachmentCheck:
         from django.conf import settings
 
         from catalog.uploads import ITEM_KINDS, check_upload
 
-        base = _base(name)
-        if base in self._checks:
-            return self._checks[base]
         limit = settings.ITEM_ATTACHMENT_MAX_BYTES
         if base not in self._names:
-            result = AttachmentCheck(base, "missing", _("找不到附件“%(name)s”。") % {"name": base})
-        elif self._sizes[base] > limit:
+            return AttachmentCheck(base, "missing", _("找不到附件“%(name)s”。") % {"name": base})
+        if self._sizes[base] > limit:
             # Refused by its declared size, before a byte of it is inflated.
-            result = AttachmentCheck(
+            return AttachmentCheck(
                 base,
                 "refused",
                 _("文件“%(name)s”超过大小上限（%(limit)d MB）。")
                 % {"name": base, "limit": limit // 1048576},
             )
-        else:
+        try:
             data = self.read(name)
-            try:
-                check_upload(
-                    io.BytesIO(data), name=base, size=len(data), allowed=ITEM_KINDS, max_bytes=limit
-                )
-            except ValidationError as error:
-                result = AttachmentCheck(base, "refused", "；".join(error.messages))
-            else:
-                result = AttachmentCheck(base, "found")
-        self._checks[base] = result
-        return result
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+            # A damaged member, or one that expands past its declared size (bad CRC).
+            return AttachmentCheck(
+                base,
+                "refused",
+                _("无法从压缩包中读取“%(name)s”，压缩包可能已损坏。") % {"name": base},
+            )
+        try:
+            check_upload(
+                io.BytesIO(data), name=base, size=len(data), allowed=ITEM_KINDS, max_bytes=limit
+            )
+        except ValidationError as error:
+            return AttachmentCheck(base, "refused", "；".join(error.messages))
+        return AttachmentCheck(base, "found")
 
 
 def _base(name: str) -> str:

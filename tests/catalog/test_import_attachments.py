@@ -263,3 +263,18 @@ def test_the_command_applies_the_same_checks(organ: Organ, tmp_path: Path) -> No
     with pytest.raises(CommandError, match="含有绝对路径"):
         call_command("import_items", str(sheet), organ=organ.code, attachments=str(archive))
     assert not Item.objects.exists()
+
+
+def test_a_damaged_member_is_refused_not_a_crash(organ: Organ) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("方案.pdf", PDF)
+    data = bytearray(buffer.getvalue())
+    middle = bytes(data).find(PDF) + len(PDF) // 2
+    data[middle] ^= 0xFF  # the CRC no longer matches
+    source = importing.AttachmentSource.from_file(io.BytesIO(bytes(data)))
+    check = source.check("方案.pdf")
+    assert (check.status, check.reason) == (
+        "refused",
+        "无法从压缩包中读取“方案.pdf”，压缩包可能已损坏。",
+    )
