@@ -40,6 +40,9 @@ class ItemFilter(django_filters.FilterSet):
         method="filter_organ",
         error_messages={"invalid_choice": _("行政机关不存在。")},
     )
+    own = django_filters.BooleanFilter(
+        label=_("仅本机关（不含下级）：true 时 organ 只含该机关本身"), method="filter_own"
+    )
     topic = django_filters.ModelChoiceFilter(
         label=_("主题分类（一级主题含其下二级主题）"),
         queryset=Topic.objects.all(),
@@ -101,8 +104,13 @@ class ItemFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_organ(self, queryset: QuerySet, name: str, value: Organ) -> QuerySet:
-        # domain.md「Organs」: government-level views include the subtree.
+        # domain.md「Organs」: government-level views include the subtree, unless ``own``.
+        if self.form.cleaned_data.get("own"):
+            return queryset.filter(organ_id=value.pk)
         return queryset.filter(organ_id__in=subtree_ids(value.pk))
+
+    def filter_own(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return queryset  # read by filter_organ
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_topic(self, queryset: QuerySet, name: str, value: Topic) -> QuerySet:

@@ -388,6 +388,7 @@ class ItemFilterForm(ChineseLabelsMixin, forms.Form):
     organ = forms.TypedChoiceField(
         label=_("发布机构"), required=False, coerce=int, empty_value=None
     )
+    own = forms.BooleanField(label=_("仅本机关（不含下级）"), required=False)
 
     def __init__(self, *args: Any, organ_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -402,8 +403,12 @@ class ItemFilterForm(ChineseLabelsMixin, forms.Form):
         if data.get("validity"):
             items = items.filter(validity=data["validity"])
         if data.get("organ"):
-            # A government's list includes its subordinates (domain.md, Organs).
-            items = items.filter(organ_id__in=organ_tree().descendant_ids(data["organ"]))
+            # A government's list includes its subordinates (domain.md, Organs) unless the
+            # organ alone is asked for.
+            if data.get("own"):
+                items = items.filter(organ_id=data["organ"])
+            else:
+                items = items.filter(organ_id__in=organ_tree().descendant_ids(data["organ"]))
         return items
 
 

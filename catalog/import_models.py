@@ -29,6 +29,11 @@ class ItemImport(models.Model):
     sha256 = models.CharField(max_length=64)
     # The uploaded file, kept between the preview and the confirmation of the staff page.
     source = models.FileField(_("文件"), upload_to="imports/", max_length=300, blank=True)
+    # The ZIP of attachments uploaded with it (optional), kept likewise until the import is
+    # applied, then deleted: the attachments are stored with their items by then.
+    attachments_zip = models.FileField(
+        _("附件压缩包"), upload_to="imports/", max_length=300, blank=True
+    )
     mapping = models.JSONField(_("列对应关系"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PREVIEW

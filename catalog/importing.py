@@ -27,6 +27,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ from catalog import services
 from catalog.import_models import ImportedItem, ItemImport
 from catalog.models import IndexSerial, Item, Organ, Term, Topic
 from catalog.sanitize import clean_body
+from catalog.uploads import discard_unless_committed
 from disclosure_portal import versions
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -129,6 +131,7 @@ class RowPlan:
     existing: int | None = None  # the item a re-import updates
     legacy_index: bool = False
     attachments: list[str] = field(default_factory=list)
+    attachment_checks: list[AttachmentCheck] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -138,6 +141,10 @@ class RowPlan:
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": self.findings,
+            "attachments": [
+                {"name": c.name, "status": c.status, "reason": c.reason}
+                for c in self.attachment_checks
+            ],
         }
 
 
@@ -154,9 +161,12 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         out = {"rows": len(self.rows), "create": 0, "update": 0, "error": 0, "findings": 0}
+        out |= {"found": 0, "missing": 0, "refused": 0}  # attachments
         for row in self.rows:
             out[row.action] += 1
             out["findings"] += len(row.findings)
+            for check in row.attachment_checks:
+                out[check.status] += 1
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -542,9 +552,17 @@ def _plan_row(
             warnings.append(_("未提供附件文件夹或压缩包，附件未导入。"))
             plan.attachments = []
         else:
-            absent = [n for n in plan.attachments if not attachments.has(n)]
-            for name in absent:
-                errors.append(_("找不到附件“%(name)s”。") % {"name": name})
+            # Each named file: found, missing or refused; the last two make the row an error
+            # (imports never half-apply: an item without its attachment is not imported).
+            plan.attachment_checks = [attachments.check(n) for n in plan.attachments]
+            for check in plan.attachment_checks:
+                if check.status == "missing":
+                    errors.append(check.reason)
+                elif check.status == "refused":
+                    errors.append(
+                        _("附件“%(name)s”不予导入：%(reason)s")
+                        % {"name": check.name, "reason": check.reason}
+                    )
 
     plan.key = source_key(index_no, title, doc_number, formed)
     plan.values = {
@@ -610,36 +628,163 @@ def _resolve_keys(plans: list[RowPlan], organ: Organ) -> None:
 # --- Applying -------------------------------------------------------------------------------------
 
 
-class AttachmentSource:
-    """Attachment files named in the 附件 column: a folder or a ZIP archive."""
+# A ZIP of attachments (the command's --attachments, the staff page's upload): beyond these it
+# is refused as a whole before any member is read (a ZIP bomb declares what it expands to;
+# zipfile never inflates a member past its declared size).
+MAX_ZIP_ENTRIES = 5_000
+MAX_ZIP_UNCOMPRESSED = 2 * 1024 * 1024 * 1024
+# UTF-8 names flag (APPNOTE 4.4.4 bit 11): without it the name is in the archiver's code page,
+# which Python reads as cp437 — on Chinese Windows it is GBK.
+_ZIP_UTF8_FLAG = 0x800
 
-    def __init__(self, path: Path) -> None:
+
+@dataclass(frozen=True)
+class AttachmentCheck:
+    """What the import will do with one file named in the 附件 column."""
+
+    name: str
+    status: str  # found | missing | refused
+    reason: str = ""
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author saw it: names from Chinese Windows (no UTF-8 flag)
+    are GBK bytes that zipfile decoded as cp437."""
+    if info.flag_bits & _ZIP_UTF8_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _unsafe_member(name: str) -> bool:
+    """An absolute path, a drive, or a ``..`` step: a name meant to escape the folder."""
+    normal = name.replace("\\", "/")
+    parts = normal.split("/")
+    return normal.startswith("/") or re.match(r"^[A-Za-z]:", normal) is not None or ".." in parts
+
+
+class AttachmentSource:
+    """Attachment files named in the 附件 column: a folder or a ZIP archive (a path, or an open
+    file such as the staff page's upload kept in media storage).
+
+    One code path for ``manage.py import_items --attachments`` and the staff import page:
+    the archive is refused as a whole when it is unsafe (too many entries, too large once
+    expanded, names that climb out of the folder); each named file is then found, missing or
+    refused by the upload rules (``catalog.uploads.check_upload``), once per name.
+    """
+
+    def __init__(self, path: Path | None = None, *, file: IO[bytes] | None = None) -> None:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._names: dict[str, str] = {}
-        if path.is_dir():
-            for file in path.rglob("*"):
-                if file.is_file():
-                    self._names.setdefault(file.name, str(file))
-        else:
-            try:
-                self._zip = zipfile.ZipFile(path)
-            except (zipfile.BadZipFile, OSError) as error:
+        self._sizes: dict[str, int] = {}
+        self._checks: dict[str, AttachmentCheck] = {}
+        if file is None and path is not None and path.is_dir():
+            for entry in path.rglob("*"):
+                if entry.is_file():
+                    self._names.setdefault(entry.name, str(entry))
+                    self._sizes.setdefault(entry.name, entry.stat().st_size)
+            return
+        label = path.name if path is not None else getattr(file, "name", "") or "ZIP"
+        try:
+            self._zip = zipfile.ZipFile(file if file is not None else path)  # type: ignore[arg-type]
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise ImportFileError(
+                _("附件应为文件夹或ZIP压缩包，“%(name)s”不是有效的ZIP压缩包。")
+                % {"name": Path(label).name}
+            ) from error
+        self._check_archive(infos)
+        for info in infos:
+            if not info.is_dir():
+                base = Path(zip_member_name(info).replace("\\", "/")).name
+                self._names.setdefault(base, info.filename)
+                self._sizes.setdefault(base, info.file_size)
+
+    @classmethod
+    def from_file(cls, file: IO[bytes]) -> AttachmentSource:
+        return cls(file=file)
+
+    def _check_archive(self, infos: list[zipfile.ZipInfo]) -> None:
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise ImportFileError(
+                _("附件压缩包中的文件超过%(limit)d个，请拆分后分批导入。")
+                % {"limit": MAX_ZIP_ENTRIES}
+            )
+        if sum(info.file_size for info in infos) > MAX_ZIP_UNCOMPRESSED:
+            raise ImportFileError(
+                _("附件压缩包解压后超过%(limit)d MB，可能是恶意构造的压缩包，未予处理。")
+                % {"limit": MAX_ZIP_UNCOMPRESSED // 1048576}
+            )
+        for info in infos:
+            name = zip_member_name(info)
+            if _unsafe_member(name):
                 raise ImportFileError(
-                    _("附件应为文件夹或ZIP压缩包：%(name)s") % {"name": path.name}
-                ) from error
-            for info in self._zip.infolist():
-                if not info.is_dir():
-                    self._names.setdefault(Path(info.filename).name, info.filename)
+                    _(
+                        "附件压缩包中的“%(name)s”含有绝对路径或“..”，可能是恶意构造的压缩包，未予处理。"
+                    )
+                    % {"name": name[:100]}
+                )
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
 
     def has(self, name: str) -> bool:
-        return Path(name).name in self._names
+        return _base(name) in self._names
 
     def read(self, name: str) -> bytes:
-        stored = self._names[Path(name).name]
+        stored = self._names[_base(name)]
         if self._zip is not None:
             return self._zip.read(stored)
         return Path(stored).read_bytes()
+
+    def check(self, name: str) -> AttachmentCheck:
+        """Found, missing, or refused with the upload rules' reason (in Chinese); once per
+        file however many rows name it."""
+        base = _base(name)
+        if base not in self._checks:
+            self._checks[base] = self._verdict(name, base)
+        return self._checks[base]
+
+    def _verdict(self, name: str, base: str) -> AttachmentCheck:
+        from django.conf import settings
+
+        from catalog.uploads import ITEM_KINDS, check_upload
+
+        limit = settings.ITEM_ATTACHMENT_MAX_BYTES
+        if base not in self._names:
+            return AttachmentCheck(base, "missing", _("找不到附件“%(name)s”。") % {"name": base})
+        if self._sizes[base] > limit:
+            # Refused by its declared size, before a byte of it is inflated.
+            return AttachmentCheck(
+                base,
+                "refused",
+                _("文件“%(name)s”超过大小上限（%(limit)d MB）。")
+                % {"name": base, "limit": limit // 1048576},
+            )
+        try:
+            data = self.read(name)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+            # A damaged member, or one that expands past its declared size (bad CRC).
+            return AttachmentCheck(
+                base,
+                "refused",
+                _("无法从压缩包中读取“%(name)s”，压缩包可能已损坏。") % {"name": base},
+            )
+        try:
+            check_upload(
+                io.BytesIO(data), name=base, size=len(data), allowed=ITEM_KINDS, max_bytes=limit
+            )
+        except ValidationError as error:
+            return AttachmentCheck(base, "refused", "；".join(error.messages))
+        return AttachmentCheck(base, "found")
+
+
+def _base(name: str) -> str:
+    return Path(name.replace("\\", "/")).name
 
 
 def apply_import(
@@ -666,7 +811,8 @@ def apply_import(
     rows = [row for row in plan.rows if row.action in ("create", "update")]
     organ = plan.organ
     now = timezone.now()
-    with transaction.atomic():
+    # The attachments' files are deleted again should anything fail before the commit.
+    with discard_unless_committed(), transaction.atomic():
         _reserve_legacy_serials(organ, rows)
         new_numbers = _claim_serials(
             organ, [r for r in rows if not r.values["index_no"] and r.action == "create"]
@@ -832,6 +978,29 @@ def _attach(row: RowPlan, item: Item, source: AttachmentSource, actor: Any) -> N
                 _("第%(row)d行的附件无法导入：%(reason)s")
                 % {"row": row.number, "reason": "；".join(error.messages)}
             ) from error
+
+
+# A preview left unconfirmed this long no longer needs its ZIP of attachments.
+STALE_ATTACHMENTS = dt.timedelta(days=7)
+
+
+def discard_attachments_zip(batch: ItemImport) -> None:
+    """Delete the batch's uploaded ZIP of attachments from media storage (after the commit)."""
+    if not batch.attachments_zip:
+        return
+    storage, name = batch.attachments_zip.storage, batch.attachments_zip.name
+    ItemImport.objects.filter(pk=batch.pk).update(attachments_zip="")
+    batch.attachments_zip = ""  # type: ignore[assignment]
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def discard_stale_attachments(now: dt.datetime | None = None) -> int:
+    """Delete the ZIPs of attachments of previews never confirmed within STALE_ATTACHMENTS."""
+    cutoff = (now or timezone.now()) - STALE_ATTACHMENTS
+    stale = list(ItemImport.objects.filter(created_at__lt=cutoff).exclude(attachments_zip=""))
+    for batch in stale:
+        discard_attachments_zip(batch)
+    return len(stale)
 
 
 def open_batch(*, organ: Organ, actor: Any, name: str, data: bytes) -> ItemImport:

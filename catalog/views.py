@@ -293,6 +293,7 @@ class DirectoryFilterForm(forms.Form):
         help_text=_("包括其下级机关发布的信息。"),
         error_messages={"invalid_choice": _("所选发布机构不存在。")},
     )
+    own = forms.BooleanField(label=_("仅本机关（不含下级）"), required=False)
     topic = forms.TypedChoiceField(
         label=_("主题分类"),
         widget=VersionedSelect,
@@ -371,7 +372,12 @@ class DirectoryFilterForm(forms.Form):
     def active(self) -> dict[str, Any]:
         """The valid, non-empty filters (a field with an error is left out)."""
         data = getattr(self, "cleaned_data", {})
-        return {name: value for name, value in data.items() if value not in (None, "")}
+        # An unticked box (False) is no filter either.
+        return {
+            name: value
+            for name, value in data.items()
+            if value is not None and value is not False and value != ""
+        }
 
 
 def ordered_topics(topics: list[Topic]) -> list[Topic]:
@@ -392,10 +398,11 @@ def apply_filters(
     queryset: QuerySet[Item], filters: dict[str, Any], tree: OrganTree, topics: list[Topic]
 ) -> QuerySet[Item]:
     if "organ" in filters:
-        # domain.md「Organs」: government-level views include the subtree.
-        queryset = queryset.filter(
-            organ_id__in=tree.descendant_ids(tree.by_code[filters["organ"]].id)
-        )
+        organ_id = tree.by_code[filters["organ"]].id
+        # domain.md「Organs」: government-level views include the subtree, unless the organ
+        # alone is asked for (the list behind a figure of the supervision table).
+        ids = {organ_id} if filters.get("own") else tree.descendant_ids(organ_id)
+        queryset = queryset.filter(organ_id__in=ids)
     if "topic" in filters:
         # 主题分类 is a two-level tree: a first-level topic includes its second level.
         wanted = filters["topic"]

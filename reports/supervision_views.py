@@ -210,33 +210,36 @@ def _organ_for(request: HttpRequest, code: str | None) -> Organ:
 
 
 def _links(row: Row, period: Period) -> dict[str, str]:
-    """The list behind each figure: the public directory and the staff desk, filtered."""
+    """The list behind each figure: the public directory and the staff desk, filtered so that
+    each list holds exactly the records the figure counts (reports.supervision): the organ
+    alone (``own``: a government's row counts its own records, its departments have rows of
+    their own) and the same period."""
     if row.organ == "total":
         return {}
+    start, end = period.start.isoformat(), period.end.isoformat()
     items = (
         reverse("catalog:items")
         + "?"
         + urlencode(
-            {
-                "organ": row.organ,
-                "published_after": period.start.isoformat(),
-                "published_before": period.end.isoformat(),
-            }
+            {"organ": row.organ, "own": "on", "published_after": start, "published_before": end}
         )
     )
     desk = reverse("staff_requests:application_list")
-    organ = {"organ": row.organ_id}
-    received = {
-        "received_after": period.start.isoformat(),
-        "received_before": period.end.isoformat(),
-    }
+    organ = {"organ": row.organ_id, "own": "on"}
+    # Still open today and received by the end of the period.
+    open_now = {**organ, "received_before": end}
+    closed = {**organ, "status": "all", "closed_after": start, "closed_before": end}
     return {
         "items": items,
-        "received": desk + "?" + urlencode({**organ, "status": "all", **received}),
-        "open": desk + "?" + urlencode(organ),
-        "overdue": desk + "?" + urlencode({**organ, "overdue": "on"}),
-        "due_soon": desk + "?" + urlencode({**organ, "due_soon": "on"}),
-        "answered": desk + "?" + urlencode({**organ, "status": "answered"}),
+        "received": desk
+        + "?"
+        + urlencode({**organ, "status": "all", "received_after": start, "received_before": end}),
+        # Open at the end of the period (table 三 结转下年度继续办理 for a year).
+        "open": desk + "?" + urlencode({**organ, "status": "all", "open_on": end}),
+        "overdue": desk + "?" + urlencode({**open_now, "overdue": "on"}),
+        "due_soon": desk + "?" + urlencode({**open_now, "due_soon": "on"}),
+        "answered": desk + "?" + urlencode(closed),
+        "answered_on_time": desk + "?" + urlencode({**closed, "on_time": "on"}),
         "guide": reverse("catalog:guide", args=[row.organ]),
         "report": reverse("staff_reports:report_edit", args=[row.organ, period.year]),
     }

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +89,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         help_text=_("含下级机关。"),
     )
+    own = forms.BooleanField(label=_("仅本机关（不含下级）"), required=False)
     q = forms.CharField(
         label=_("查询码、申请人或申请内容"),
         required=False,
@@ -97,6 +98,17 @@ class QueueFilterForm(forms.Form):
     )
     received_after = forms.DateField(label=_("收到日期自"), required=False, widget=DateInput())
     received_before = forms.DateField(label=_("收到日期至"), required=False, widget=DateInput())
+    closed_after = forms.DateField(label=_("办结日期自"), required=False, widget=DateInput())
+    closed_before = forms.DateField(label=_("办结日期至"), required=False, widget=DateInput())
+    open_on = forms.DateField(
+        label=_("截至该日未办结"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("该日以前收到、到该日仍未办结的申请（含此后已办结的）。"),
+    )
+    on_time = forms.BooleanField(
+        label=_("仅看按期办结"), required=False, help_text=_("在答复期限内办结的申请。")
+    )
     overdue = forms.BooleanField(label=_("仅看已逾期"), required=False)
     due_soon = forms.BooleanField(
         label=_("仅看即将到期"),
@@ -122,6 +134,9 @@ class QueueFilterForm(forms.Form):
         after, before = data.get("received_after"), data.get("received_before")
         if after and before and after > before:
             self.add_error("received_before", _("结束日期不能早于开始日期。"))
+        after, before = data.get("closed_after"), data.get("closed_before")
+        if after and before and after > before:
+            self.add_error("closed_before", _("结束日期不能早于开始日期。"))
         return data
 
     def apply(
@@ -144,7 +159,8 @@ class QueueFilterForm(forms.Form):
         elif status != ALL:
             applications = applications.filter(status=status)
         if organ := data.get("organ"):
-            ids = subtree_ids(int(organ))
+            # The organ alone, or with its subordinates (the default, domain.md「Organs」).
+            ids = {int(organ)} if data.get("own") else subtree_ids(int(organ))
             if self.organ_ids is not None:
                 ids &= self.organ_ids
             applications = applications.filter(organ_id__in=ids)
@@ -164,6 +180,18 @@ class QueueFilterForm(forms.Form):
             applications = applications.filter(first_received_on__gte=after)
         if before := data.get("received_before"):
             applications = applications.filter(first_received_on__lte=before)
+        if after := data.get("closed_after"):
+            applications = applications.filter(closed_on__gte=after)
+        if before := data.get("closed_before"):
+            applications = applications.filter(closed_on__lte=before)
+        if day := data.get("open_on"):
+            # Open at the end of that day: received by then and not yet closed (the annual
+            # report's 结转下年度继续办理 for 31 December).
+            applications = applications.filter(
+                Q(closed_on__isnull=True) | Q(closed_on__gt=day), first_received_on__lte=day
+            )
+        if data.get("on_time"):
+            applications = applications.filter(closed_on__lte=F("due_on"))
         if text := (data.get("q") or "").strip():
             code = normalize_tracking_code(text)
             if is_well_formed(code):

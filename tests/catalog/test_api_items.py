@@ -163,6 +163,16 @@ class TestList:
         )
         assert titles(api.get(ITEMS_URL, {"organ": finance.code})) == ["财政局的通知"]
 
+    def test_own_limits_the_organ_filter_to_the_organ_alone(
+        self, api: Any, city: Organ, finance: Organ
+    ) -> None:
+        make_item(city, "市政府的通知")
+        make_item(finance, "财政局的通知")
+
+        own = {"organ": city.code, "own": "true"}
+        assert titles(api.get(ITEMS_URL, own)) == ["市政府的通知"]
+        assert len(titles(api.get(ITEMS_URL, {**own, "own": "false"}))) == 2
+
     def test_top_level_topic_includes_its_children(self, api: Any, finance: Organ) -> None:
         parent = topic("财政、金融、审计")
         child = topic("财政", parent)

@@ -317,6 +317,18 @@ def test_item_list_filters_by_status_and_title(tree: dict[str, Organ]) -> None:
     assert "关于学前教育的通知" in found and "关于校外培训的通知" not in found
 
 
+def test_item_list_own_organ_leaves_out_the_subordinates(tree: dict[str, Organ]) -> None:
+    make_item(tree["city"], "市政府的通知")
+    make_item(tree["edu"], "教育局的通知")
+    client = logged_in(make_staff(tree["city"], ["publisher"]))
+
+    both = client.get("/staff/items/", {"organ": tree["city"].pk}).content.decode()
+    assert "市政府的通知" in both and "教育局的通知" in both
+    own = client.get("/staff/items/", {"organ": tree["city"].pk, "own": "on"}).content.decode()
+    assert "市政府的通知" in own and "教育局的通知" not in own
+    assert "仅本机关（不含下级）" in own
+
+
 def test_item_list_query_count_does_not_grow_with_items(
     tree: dict[str, Organ], django_assert_num_queries: Any
 ) -> None:

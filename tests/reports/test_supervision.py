@@ -252,11 +252,76 @@ def test_page_links_each_figure_to_its_list_and_flags_overdue(client: Any) -> No
     assert response.status_code == 200
     html = response.content.decode()
     assert "某市教育局" in html and "<svg" in html
-    assert f"organ={s.bureau.pk}&amp;overdue=on" in html
-    assert f"/items/?organ={s.city.code}&amp;published_after=2026-01-01" in html
+    assert f"organ={s.bureau.pk}&amp;own=on&amp;received_before=2026-12-31&amp;overdue=on" in html
+    assert f"/items/?organ={s.city.code}&amp;own=on&amp;published_after=2026-01-01" in html
     # B2 (received 2 November 2026) is past its due date on 20 January 2027.
     assert 'class="red"' in html
     assert client.get("/staff/supervision/?year=abc").status_code == 400
+
+
+# Each linked list and the figure it stands behind (reports.supervision.Row).
+LINKED_FIGURES = {
+    "items": "items_published",
+    "received": "received",
+    "open": "open",
+    "overdue": "overdue",
+    "due_soon": "due_soon",
+    "answered": "answered",
+    "answered_on_time": "answered_on_time",
+}
+
+
+def _links_scenario() -> Any:
+    """The report scenario, plus a unit under the bureau with data of its own, open
+    applications overdue and due soon at each level, and items of every level."""
+    from tests.reports.test_statistics import make_application
+
+    s = build_scenario()
+    unit = make_organ("某市教育局直属学校", parent=s.bureau)
+    catalog_organs.invalidate()
+    for organ in (s.city, s.bureau, unit):
+        # Today is 20 January 2027: overdue, due within 3 working days, due later.
+        make_application(organ, received=D(2026, 11, 16), due=D(2026, 12, 14))
+        make_application(organ, received=D(2026, 12, 22), due=D(2027, 1, 21))
+        make_application(organ, received=D(2027, 1, 4), due=D(2027, 1, 22))
+        make_application(organ, received=D(2026, 12, 1), due=D(2026, 12, 29), closed=D(2027, 1, 5))
+        make_application(organ, received=D(2026, 3, 2), due=D(2026, 3, 30), closed=D(2026, 4, 20))
+        make_item(organ, "按期发布的通知", formed_on=D(2026, 12, 1), published_on=D(2026, 12, 10))
+        make_item(organ, "超期发布的通知", formed_on=D(2026, 1, 5), published_on=D(2026, 3, 20))
+    make_item(unit, "上年发布的通知", published_on=D(2025, 12, 30))
+    return s, unit
+
+
+@pytest.mark.parametrize("period", ["year=2026", "year=2026&month=12", "year=2026&month=3"])
+def test_every_figure_links_to_a_list_of_exactly_that_many_records(
+    client: Any, period: str
+) -> None:
+    s, _unit = _links_scenario()
+    client.force_login(make_staff(s.city, [StaffRole.REPORTER, StaffRole.HANDLER]))
+    response = client.get(f"/staff/supervision/?{period}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    entries = {entry["row"].organ: entry for entry in response.context["rows"]}
+    public = type(client)()  # the public directory, as a citizen sees it
+    checked = 0
+    # The government's own row and a department's row, each with subordinates holding data.
+    for code in (s.city.code, s.bureau.code):
+        row, links = entries[code]["row"], entries[code]["links"]
+        for key, figure in LINKED_FIGURES.items():
+            url = links[key]
+            assert url.replace("&", "&amp;") in html, key
+            listed = (public if key == "items" else client).get(url)
+            assert listed.status_code == 200, url
+            count = listed.context["page"].paginator.count
+            assert count == getattr(row, figure), (code, key, url)
+            checked += getattr(row, figure)
+    assert checked  # the scenario has data in every period tried
+    if period == "year=2026":
+        city = entries[s.city.code]["row"]
+        assert city.overdue and city.due_soon and city.open and city.answered_on_time
+        # Without ``own`` the same lists would also hold the subordinates' records.
+        everything = client.get(entries[s.city.code]["links"]["received"].replace("own=on&", ""))
+        assert everything.context["page"].paginator.count > city.received
 
 
 def test_xlsx_holds_one_row_per_organ_and_a_total(client: Any) -> None:
