@@ -27,6 +27,16 @@ urlpatterns = [
         name="supervision_xlsx",
     ),
     path(
+        "supervision/<str:code>/<int:year>/late-items/",
+        supervision_views.late_items_page,
+        name="supervision_late_items",
+    ),
+    path(
+        "supervision/<str:code>/<int:year>/appeals/",
+        supervision_views.appeals_page,
+        name="supervision_appeals",
+    ),
+    path(
         "consultations/<int:pk>/delete/",
         staff_views.consultation_delete,
         name="consultation_delete",

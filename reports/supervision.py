@@ -556,3 +556,47 @@ def flags(row: Row, today: dt.date) -> dict[str, str]:
         if 0 <= (row.report_due_on - today).days <= 30:
             out["report"] = "amber"
     return out
+
+
+# --- The lists behind the figures that no other list can show -------------------------------
+
+
+@dataclass(frozen=True)
+class LateItem:
+    item: Item
+    start: dt.date  # 成文日期, or 变更日期 when later
+    deadline: dt.date  # 条例第二十六条: the 20th working day after ``start``
+
+
+def late_items(organ: Organ, period: Period, calendar: WorkCalendar) -> list[LateItem]:
+    """The organ's own items behind ``items_late``: published in the period, later than 20
+    working days after they were formed or changed — by the thresholds ``_items`` counts with,
+    so the list and the figure agree. Newest publication first."""
+    thresholds = dict(lateness_thresholds(calendar, period.start, period.end))
+    items = (
+        Item.objects.filter(
+            organ_id=organ.pk,
+            status=Item.Status.PUBLISHED,
+            published_on__range=(period.start, period.end),
+        )
+        .only("pk", "title", "index_no", "formed_on", "changed_on", "published_on", "organ_id")
+        .order_by("-published_on", "-pk")
+    )
+    out = []
+    for item in items:
+        start = max(item.formed_on, item.changed_on or item.formed_on)
+        if start < thresholds[item.published_on]:
+            deadline = add_workdays(calendar, start, PUBLICATION_PERIOD).date
+            out.append(LateItem(item=item, start=start, deadline=deadline))
+    return out
+
+
+def appeals_filed(organ: Organ, period: Period) -> list[Appeal]:
+    """The organ's appeals behind ``appeals`` (filed in the period; table 四), newest first."""
+    return list(
+        Appeal.objects.filter(
+            application__organ_id=organ.pk, filed_on__range=(period.start, period.end)
+        )
+        .select_related("application")
+        .order_by("-filed_on", "-pk")
+    )

@@ -34,7 +34,14 @@ from rest_framework.views import APIView
 from catalog.models import Organ
 from catalog.permissions import can_see, profile_of
 from catalog.staff_views import staff_context, staff_required
-from reports.supervision import Period, Row, Supervision, supervise
+from reports.supervision import (
+    Period,
+    Row,
+    Supervision,
+    appeals_filed,
+    late_items,
+    supervise,
+)
 from reports.supervision_export import (
     XLSX_CONTENT_TYPE,
     report_status_label,
@@ -42,7 +49,9 @@ from reports.supervision_export import (
     trend_svg,
 )
 from requests_app.calendar import current_calendar
+from requests_app.permissions import visible_to
 from requests_app.services import local_today
+from requests_app.tracking import display_tracking_code
 
 FIRST_YEAR = 2008
 SORT_KEYS: dict[str, Any] = {
@@ -240,9 +249,84 @@ def _links(row: Row, period: Period) -> dict[str, str]:
         "due_soon": desk + "?" + urlencode({**open_now, "due_soon": "on"}),
         "answered": desk + "?" + urlencode(closed),
         "answered_on_time": desk + "?" + urlencode({**closed, "on_time": "on"}),
+        "items_late": _detail_url("supervision_late_items", row.organ, period),
+        "appeals": _detail_url("supervision_appeals", row.organ, period),
         "guide": reverse("catalog:guide", args=[row.organ]),
         "report": reverse("staff_reports:report_edit", args=[row.organ, period.year]),
     }
+
+
+def _detail_url(name: str, code: str, period: Period) -> str:
+    url = reverse(f"staff_reports:{name}", args=[code, period.year])
+    return url + (f"?month={period.month}" if period.month else "")
+
+
+def _detail_context(request: HttpRequest, code: str, year: int) -> tuple[Organ, Period]:
+    """The organ (the caller's own or below it, else 404) and the period of a detail list;
+    a bad month is a 400 naming the field, as on the table."""
+    organ = _organ_for(request, code)
+    period = parse_period({"year": str(year), "month": request.GET.get("month")}, local_today())
+    return organ, period
+
+
+def _detail_response(
+    request: HttpRequest, template: str, code: str, year: int, rows: Any
+) -> HttpResponse:
+    try:
+        organ, period = _detail_context(request, code, year)
+    except ValidationError as error:
+        context = staff_context(request, errors=error.message_dict)
+        return render(request, template, context, status=400)
+    records = rows(request, organ, period)
+    back = (
+        reverse("staff_reports:supervision")
+        + "?"
+        + urlencode(
+            {
+                "organ": organ.code,
+                "year": period.year,
+                **({"month": period.month} if period.month else {}),
+            }
+        )
+    )
+    context = staff_context(request, organ=organ, period=period, records=records, back=back)
+    return render(request, template, context)
+
+
+@staff_required()
+@require_safe
+def late_items_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The items behind a row's 超期公开 figure (条例第二十六条), with each one's deadline."""
+
+    def rows(request: HttpRequest, organ: Organ, period: Period) -> list[Any]:
+        return late_items(organ, period, current_calendar())
+
+    return _detail_response(request, "staff/supervision_late_items.html", code, year, rows)
+
+
+@staff_required()
+@require_safe
+def appeals_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The appeals behind a row's 复议诉讼／纠错 figures; each links to its application for a
+    user who may see applications (the handlers and approvers of the organ)."""
+
+    def rows(request: HttpRequest, organ: Organ, period: Period) -> list[dict[str, Any]]:
+        appeals = appeals_filed(organ, period)
+        visible = set(
+            visible_to(request.user)
+            .filter(pk__in={appeal.application_id for appeal in appeals})
+            .values_list("pk", flat=True)
+        )
+        return [
+            {
+                "appeal": appeal,
+                "code": display_tracking_code(appeal.application.tracking_code),
+                "may_open": appeal.application_id in visible,
+            }
+            for appeal in appeals
+        ]
+
+    return _detail_response(request, "staff/supervision_appeals.html", code, year, rows)
 
 
 @staff_required()

@@ -22,6 +22,7 @@ from reports.models import AnnualReport, PublishedReport, Scope
 from reports.statistics import compute_annexes, compute_figures
 from reports.supervision import Period, lateness_thresholds, supervise, workday_ordinals
 from requests_app.calendar import current_calendar
+from requests_app.models import Appeal, AppealKind, AppealResult
 from requests_app.workdays import WorkCalendar, add_workdays, workdays_between
 from tests.factories import make_item, make_organ, make_staff
 from tests.reports.test_statistics import COMPILED_AT, D, build_scenario
@@ -285,7 +286,20 @@ def _links_scenario() -> Any:
         make_application(organ, received=D(2026, 12, 22), due=D(2027, 1, 21))
         make_application(organ, received=D(2027, 1, 4), due=D(2027, 1, 22))
         make_application(organ, received=D(2026, 12, 1), due=D(2026, 12, 29), closed=D(2027, 1, 5))
-        make_application(organ, received=D(2026, 3, 2), due=D(2026, 3, 30), closed=D(2026, 4, 20))
+        answered = make_application(
+            organ, received=D(2026, 3, 2), due=D(2026, 3, 30), closed=D(2026, 4, 20)
+        )
+        # 行政复议 in May (corrected) and a lawsuit in December on the March answer.
+        Appeal.objects.create(
+            application=answered,
+            kind=AppealKind.REVIEW,
+            filed_on=D(2026, 5, 6),
+            result=AppealResult.CORRECTED,
+            decided_on=D(2026, 7, 1),
+        )
+        Appeal.objects.create(
+            application=answered, kind=AppealKind.LITIGATION_DIRECT, filed_on=D(2026, 12, 3)
+        )
         make_item(organ, "按期发布的通知", formed_on=D(2026, 12, 1), published_on=D(2026, 12, 10))
         make_item(organ, "超期发布的通知", formed_on=D(2026, 1, 5), published_on=D(2026, 3, 20))
     make_item(unit, "上年发布的通知", published_on=D(2025, 12, 30))
@@ -322,6 +336,57 @@ def test_every_figure_links_to_a_list_of_exactly_that_many_records(
         # Without ``own`` the same lists would also hold the subordinates' records.
         everything = client.get(entries[s.city.code]["links"]["received"].replace("own=on&", ""))
         assert everything.context["page"].paginator.count > city.received
+
+
+@pytest.mark.parametrize("period", ["year=2026", "year=2026&month=12", "year=2026&month=3"])
+def test_late_items_and_appeals_link_to_lists_of_exactly_those_records(
+    client: Any, period: str
+) -> None:
+    s, unit = _links_scenario()
+    client.force_login(make_staff(s.city, [StaffRole.REPORTER]))
+    entries = {
+        entry["row"].organ: entry
+        for entry in client.get(f"/staff/supervision/?{period}").context["rows"]
+    }
+    checked = 0
+    for code in (s.city.code, s.bureau.code, unit.code):
+        row, links = entries[code]["row"], entries[code]["links"]
+        late = client.get(links["items_late"])
+        assert late.status_code == 200
+        titles = [record.item.title for record in late.context["records"]]
+        assert len(titles) == row.items_late
+        assert set(titles) <= {"超期发布的通知"}
+        for record in late.context["records"]:
+            # 条例第二十六条: published after the 20th working day from 成文.
+            assert record.item.published_on > record.deadline >= record.start
+        appeals = client.get(links["appeals"])
+        assert appeals.status_code == 200
+        records = appeals.context["records"]
+        assert len(records) == row.appeals_total
+        corrected = [r for r in records if r["appeal"].result == AppealResult.CORRECTED]
+        assert len(corrected) == row.appeals_corrected
+        # A reporter may not open applications: the code is shown without a link.
+        assert not any(r["may_open"] for r in records)
+        checked += row.items_late + row.appeals_total
+    assert checked  # every period tried has late items or appeals
+
+
+def test_appeals_list_links_applications_for_handlers_only_and_hides_other_subtrees(
+    client: Any,
+) -> None:
+    s, unit = _links_scenario()
+    handler = make_staff(s.bureau, [StaffRole.HANDLER])
+    client.force_login(handler)
+    url = f"/staff/supervision/{s.bureau.code}/2026/appeals/"
+    records = client.get(url).context["records"]
+    assert records and all(r["may_open"] for r in records)
+    html = client.get(url).content.decode()
+    assert f"/staff/applications/{records[0]['appeal'].application_id}/" in html
+    # The bureau's staff may not look at the government above it.
+    assert client.get(f"/staff/supervision/{s.city.code}/2026/appeals/").status_code == 404
+    assert client.get(f"/staff/supervision/{s.city.code}/2026/late-items/").status_code == 404
+    assert client.get(f"/staff/supervision/{unit.code}/2026/late-items/").status_code == 200
+    assert client.get(f"{url}?month=13").status_code == 400
 
 
 def test_xlsx_holds_one_row_per_organ_and_a_total(client: Any) -> None:

@@ -406,6 +406,18 @@ PAGES = [
         lambda w: f"/staff/supervision/{w.organ.code}/2026.xlsx",
         ORGAN_STAFF,
     ),
+    Probe(
+        "staff/supervision/%(code)s/%(year)s/late-items/",
+        "GET",
+        lambda w: f"/staff/supervision/{w.organ.code}/2026/late-items/",
+        ORGAN_STAFF,
+    ),
+    Probe(
+        "staff/supervision/%(code)s/%(year)s/appeals/",
+        "GET",
+        lambda w: f"/staff/supervision/{w.organ.code}/2026/appeals/",
+        ORGAN_STAFF,
+    ),
 ]
 
 TODAY = lambda w: {"date": timezone.localdate().isoformat()}  # noqa: E731
