@@ -87,7 +87,7 @@ class QueueFilterForm(forms.Form):
     organ = forms.ChoiceField(
         label=_("受理机关"),
         required=False,
-        help_text=_("含下级机关。"),
+        help_text=_("默认含下级机关；勾选“仅本机关”则只列本机关的申请。"),
     )
     own = forms.BooleanField(label=_("仅本机关（不含下级）"), required=False)
     q = forms.CharField(
