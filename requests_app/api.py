@@ -44,6 +44,7 @@ from disclosure_portal.mail import MailNotResendable, resend_mail
 from disclosure_portal.models import OutboxMail
 from requests_app import calendar as calendar_module
 from requests_app import notifications, permissions, services, throttling
+from requests_app.downloads import private_download
 from requests_app.models import (
     OPEN_STATUSES,
     Appeal,
@@ -477,18 +478,12 @@ class ApplicationAttachmentView(APIView):
         attachment = application.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound(_("附件不存在。"))
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound(_("附件不存在。")) from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return private_download(
+            attachment.file,
             filename=served_name_for(attachment.name, attachment.content_type),
-            content_type=attachment.content_type or "application/octet-stream",
+            content_type=attachment.content_type,
+            missing=NotFound(_("附件不存在。")),
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 # --- Released files (拟公开文件) ------------------------------------------------------------
@@ -565,18 +560,12 @@ class ApplicationReleasedFileView(APIView):
     def get(self, request: Request, pk: int, file_id: int) -> FileResponse:
         application = _visible_application(request, pk)
         released = _released_file(application, file_id)
-        try:
-            handle = released.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise NotFound(_("文件不存在。")) from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return private_download(
+            released.file,
             filename=released.name,
-            content_type=released.content_type or "application/octet-stream",
+            content_type=released.content_type,
+            missing=NotFound(_("文件不存在。")),
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
     @extend_schema(
         request=None,

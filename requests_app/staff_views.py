@@ -50,6 +50,7 @@ from requests_app.deadlines import (
     is_due_soon,
     is_overdue,
 )
+from requests_app.downloads import private_download
 from requests_app.models import (
     MAX_RELEASED_FILES,
     OPEN_STATUSES,
@@ -757,15 +758,11 @@ def released_file_download(request: HttpRequest, pk: int, file_id: int) -> FileR
     """A released file as the applicant will get it, for staff who may see the application."""
     application = _visible(request, pk)
     released = get_object_or_404(ReleasedFile, pk=file_id, application=application)
-    try:
-        handle = released.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return private_download(
+        released.file,
         filename=released.name,
-        content_type=released.content_type or "application/octet-stream",
+        content_type=released.content_type,
+        missing=Http404(),
     )
 
 
@@ -779,16 +776,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     """An applicant's scan, for staff who may see the application only (ID documents)."""
     application = _visible(request, pk)
     attachment = get_object_or_404(ApplicationAttachment, pk=attachment_id, application=application)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return private_download(
+        attachment.file,
         # Rows stored before names were sanitised are served under the safe name too.
         filename=served_name_for(attachment.name, attachment.content_type),
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=attachment.content_type,
+        missing=Http404(),
     )
 
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from catalog.permissions import is_staff_member
 from catalog.templatetags.portal import format_cn_date
 from requests_app import letters, services, throttling
+from requests_app.downloads import private_download
 from requests_app.forms import HONEYPOT_FIELD, ApplicationForm, LetterIdentityForm, TrackForm
 from requests_app.models import OPEN_STATUSES, Application, Status
 from requests_app.tracking import (
@@ -309,16 +310,11 @@ def released_file(request: HttpRequest, token: str) -> FileResponse:
     released = released_file_for_token(token)
     if released is None:
         raise Http404
-    try:
-        handle = released.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    response = private_download(
+        released.file,
         filename=released.name,
-        content_type=released.content_type or "application/octet-stream",
+        content_type=released.content_type,
+        missing=Http404(),
     )
-    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
