@@ -32,8 +32,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Organ
-from catalog.permissions import can_see, profile_of
+from catalog.permissions import can_see, organ_ids_for_roles, profile_of
 from catalog.staff_views import staff_context, staff_required
+from reports import permissions as report_permissions
 from reports.supervision import (
     Period,
     Row,
@@ -48,6 +49,7 @@ from reports.supervision_export import (
     supervision_xlsx,
     trend_svg,
 )
+from requests_app import permissions as application_permissions
 from requests_app.calendar import current_calendar
 from requests_app.permissions import visible_to
 from requests_app.services import local_today
@@ -256,6 +258,35 @@ def _links(row: Row, period: Period) -> dict[str, str]:
     }
 
 
+# Figures whose list is the application desk (handlers and approvers of the organ only).
+DESK_LINKS = ("received", "open", "overdue", "due_soon", "answered", "answered_on_time")
+
+
+def _reachable(
+    links: dict[str, str],
+    row: Row,
+    period: Period,
+    desk_ids: set[int] | None,
+    report_ids: set[int] | None,
+) -> dict[str, str]:
+    """Only the links the user can follow (ids: the organs where the user may see
+    applications / edit reports; None: all): the desk's lists for those who may see the
+    organ's applications, the report editor for its 年报编制 — others get the published
+    report, or the bare figure. A supervisor is never sent to a 403."""
+    if not links:
+        return links
+    links = dict(links)
+    if desk_ids is not None and row.organ_id not in desk_ids:
+        for key in DESK_LINKS:
+            links.pop(key, None)
+    if report_ids is not None and row.organ_id not in report_ids:
+        if row.report_status == "published":
+            links["report"] = reverse("reports:report", args=[row.organ, period.year])
+        else:
+            links.pop("report", None)
+    return links
+
+
 def _detail_url(name: str, code: str, period: Period) -> str:
     url = reverse(f"staff_reports:{name}", args=[code, period.year])
     return url + (f"?month={period.month}" if period.month else "")
@@ -358,13 +389,21 @@ def supervision_page(request: HttpRequest) -> HttpResponse:
             "sorted": state,
         }
 
+    desk_ids = application_permissions.organ_ids(request.user, application_permissions.Action.VIEW)
+    report_ids = organ_ids_for_roles(
+        request.user, report_permissions.TABLE[report_permissions.Action.EDIT]
+    )
     context = staff_context(
         request,
         organ=organ,
         period=period,
         today=today,
         rows=[
-            {"row": row, "links": _links(row, period), "status_label": report_status_label(row)}
+            {
+                "row": row,
+                "links": _reachable(_links(row, period), row, period, desk_ids, report_ids),
+                "status_label": report_status_label(row),
+            }
             for row in rows
         ],
         total=table.total,

@@ -247,7 +247,7 @@ def test_api_bad_period_is_a_400_naming_the_field(query: str, field: str) -> Non
 
 def test_page_links_each_figure_to_its_list_and_flags_overdue(client: Any) -> None:
     s = build_scenario()
-    user = make_staff(s.city, [StaffRole.REPORTER])
+    user = make_staff(s.city, [StaffRole.REPORTER, StaffRole.HANDLER])
     client.force_login(user)
     response = client.get("/staff/supervision/?year=2026&sort=received&dir=desc")
     assert response.status_code == 200
@@ -258,6 +258,35 @@ def test_page_links_each_figure_to_its_list_and_flags_overdue(client: Any) -> No
     # B2 (received 2 November 2026) is past its due date on 20 January 2027.
     assert 'class="red"' in html
     assert client.get("/staff/supervision/?year=abc").status_code == 400
+
+
+def test_links_lead_only_where_the_user_may_go(client: Any) -> None:
+    """A supervisor is never sent to a 403: the desk's lists only for those who may see
+    applications, the report editor only for the 年报编制 (others: the published report)."""
+    s, _unit = _links_scenario()
+    AnnualReport.objects.create(organ=s.bureau, year=2026, status="published")
+    users = {
+        "reporter": make_staff(s.city, [StaffRole.REPORTER]),
+        "handler": make_staff(s.city, [StaffRole.HANDLER]),
+    }
+    for name, user in users.items():
+        client.force_login(user)
+        page = client.get("/staff/supervision/?year=2026")
+        entries = {entry["row"].organ: entry for entry in page.context["rows"]}
+        for code in (s.city.code, s.bureau.code):
+            links = entries[code]["links"]
+            for key, url in links.items():
+                assert client.get(url).status_code == 200, (name, key, url)
+            desk = {"received", "open", "overdue", "due_soon", "answered", "answered_on_time"}
+            assert (desk <= set(links)) is (name == "handler"), name
+            assert {"items", "items_late", "appeals", "guide"} <= set(links)
+        city_report = entries[s.city.code]["links"].get("report")
+        bureau_report = entries[s.bureau.code]["links"].get("report")
+        if name == "reporter":
+            assert city_report == f"/staff/reports/{s.city.code}/2026/"
+        else:
+            assert city_report is None  # a draft: nothing a handler may open
+            assert bureau_report == f"/reports/{s.bureau.code}/2026/"
 
 
 # Each linked list and the figure it stands behind (reports.supervision.Row).
