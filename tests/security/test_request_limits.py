@@ -127,6 +127,39 @@ def test_a_small_chunked_body_is_handed_on_with_its_length(settings: Any) -> Non
 # --- A real server: gunicorn answers 413 while the client is still holding the body back -----
 
 
+def _start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "disclosure_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _answers_as_gunicorn(process: subprocess.Popen[bytes]) -> bool:
+    """Whether ``process`` is up on PORT (within 20 s) and the answer there is its own."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=2) as sock:
+                sock.sendall(
+                    b"HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
+                head = sock.recv(4096)
+            return process.poll() is None and b"Server: gunicorn" in head
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any) -> Iterator[str]:
     env = {
@@ -146,29 +179,17 @@ def server(tmp_path_factory: Any) -> Iterator[str]:
         check=True,
         timeout=300,
     )
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "disclosure_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+    global PORT
+    # The port is chosen just before gunicorn starts, and the server that answers on it must
+    # be gunicorn: another suite's server may have taken a port free at import time.
+    for _attempt in range(3):
+        PORT = _free_port()
+        process = _start_gunicorn(env)
+        if _answers_as_gunicorn(process):
             break
-        except OSError:
-            time.sleep(0.1)
-    else:
         process.kill()
+        process.wait(timeout=10)
+    else:
         pytest.fail("gunicorn did not start")
     yield f"127.0.0.1:{PORT}"
     process.terminate()
