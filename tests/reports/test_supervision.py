@@ -289,6 +289,19 @@ def test_links_lead_only_where_the_user_may_go(client: Any) -> None:
             assert bureau_report == f"/reports/{s.bureau.code}/2026/"
 
 
+def test_a_figure_the_user_may_not_open_is_shown_bare_not_as_a_link_to_nowhere(
+    client: Any,
+) -> None:
+    """A 年报编制 may not open the desk: its figures are plain numbers, never ``href=""``
+    (which reloads the supervision page itself and looks like a broken list)."""
+    s, _unit = _links_scenario()
+    for roles in ([StaffRole.REPORTER], [StaffRole.HANDLER]):
+        client.force_login(make_staff(s.city, roles))
+        html = client.get("/staff/supervision/?year=2026").content.decode()
+        assert 'href=""' not in html, roles
+        assert 'href="None"' not in html, roles
+
+
 # Each linked list and the figure it stands behind (reports.supervision.Row).
 LINKED_FIGURES = {
     "items": "items_published",
