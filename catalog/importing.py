@@ -862,7 +862,11 @@ def apply_import(
         batch.status = ItemImport.Status.APPLIED
         batch.summary = {
             **plan.as_json(),
-            "applied": {"create": len(created), "update": len(changed)},
+            "applied": {
+                "create": len(created),
+                "update": len(changed),
+                "unchanged": len(rows) - len(created) - len(changed),
+            },
         }
         batch.save()
     return {

@@ -170,6 +170,9 @@ def archive_save(
     if data is not None:
         if len(data) > MAX_BYTES:
             errors["file"] = [_("文件超过%(limit)d MB。") % {"limit": MAX_BYTES // 1048576}]
+        elif not data.strip():
+            # A zero-byte export (a failed download from the old site) is not a report.
+            errors["file"] = [_("文件是空的，请确认后重新上传。")]
         else:
             try:
                 extension = _check_kind(file_name, data)

@@ -81,7 +81,22 @@ def _claim_and_queue(
     return True
 
 
-def _points(row: Row) -> str:
+def _report_point(organ: Organ, today: dt.date, published: set[int]) -> str:
+    """Last year's report, not published and due within two weeks or late (条例第四十九条, the
+    organ's own date): the 政务公开办 chases it too, not only the organ's 年报编制."""
+    year = today.year - 1
+    if organ.pk in published:
+        return ""
+    due = statutory.report_due_on(year, statutory.organ_due_kind(organ))
+    if (due - today).days > REPORT_REMINDER_DAYS:
+        return ""
+    values = {"year": year, "due": f"{due.year}年{due.month}月{due.day}日"}
+    if today > due:
+        return _("%(year)d年度报告逾期未发布（法定期限%(due)s）") % values
+    return _("%(year)d年度报告尚未发布（法定期限%(due)s）") % values
+
+
+def _points(row: Row, report: str = "") -> str:
     points = []
     if row.overdue:
         points.append(_("已超期申请%(n)d件") % {"n": row.overdue})
@@ -91,6 +106,8 @@ def _points(row: Row) -> str:
         points.append(_("超期公开信息%(n)d条") % {"n": row.items_late})
     if "guide_updated_on" in row.flags:
         points.append(_("公开指南超过12个月未更新"))
+    if report:
+        points.append(report)
     return "；".join(points)
 
 
@@ -101,14 +118,23 @@ def send_digests(today: dt.date, summary: MailSummary) -> None:
     recipients = _reporters({g.pk for g in governments})
     site = _site()
     calendar = current_calendar()
+    published = set(
+        current_versions()
+        .filter(report__year=today.year - 1)
+        .values_list("report__organ_id", flat=True)
+    )
+    organs = {organ.pk: organ for organ in Organ.objects.all()}
     for government in governments:
         users = recipients.get(government.pk, [])
         if not users:
             continue
         table = supervise(government, Period(today.year), today=today, calendar=calendar)
-        chase = [
-            {"name": row.organ_name, "points": _points(row)} for row in table.rows if _points(row)
-        ]
+        chase = []
+        for row in table.rows:
+            organ = organs.get(row.organ_id)
+            report = _report_point(organ, today, published) if organ is not None else ""
+            if points := _points(row, report):
+                chase.append({"name": row.organ_name, "points": points})
         url = site["base"] + reverse("staff_reports:supervision") + f"?organ={government.code}"
         subject = _("政务公开监督周报：已超期申请%(overdue)d件，需督促机关%(n)d个") % {
             "overdue": table.total.overdue,

@@ -29,6 +29,8 @@ def finding_where(where: str) -> str:
         return _("标题")
     if where == "body":
         return _("正文")
+    if where == "summary":
+        return _("内容概述")
     if where.startswith("attachment:"):
         return _("附件“%(name)s”") % {"name": where.partition(":")[2]}
     return where

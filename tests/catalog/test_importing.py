@@ -340,3 +340,54 @@ def test_staff_upload_of_a_broken_file_is_a_clear_message(organ: Organ, client: 
     client.force_login(stranger)
     batch = importing.open_batch(organ=organ, actor=None, name="a.csv", data=b"x")
     assert client.get(f"/staff/items/import/{batch.pk}/").status_code == 404
+
+
+def _staff_import(organ: Organ, client: Any, text: str) -> ItemImport:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.models import StaffRole
+    from tests.factories import make_staff
+
+    client.force_login(make_staff(organ, [StaffRole.PUBLISHER]))
+    client.post(
+        "/staff/items/import/",
+        {"organ": organ.pk, "file": SimpleUploadedFile("old.csv", text.encode("gbk"))},
+    )
+    return ItemImport.objects.latest("pk")
+
+
+def test_the_finished_import_page_counts_the_unchanged_rows_of_a_reimport(
+    organ: Organ, client: Any
+) -> None:
+    text = "标题,发布日期\n甲通知,2021-02-03\n乙通知,2021-02-04\n"
+    first = _staff_import(organ, client, text)
+    client.post(f"/staff/items/import/{first.pk}/", {"map-0": "title", "map-1": "published_on"})
+    client.post(
+        f"/staff/items/import/{first.pk}/",
+        {"map-0": "title", "map-1": "published_on", "action": "import"},
+    )
+    again = _staff_import(organ, client, text)
+    client.post(
+        f"/staff/items/import/{again.pk}/",
+        {"map-0": "title", "map-1": "published_on", "action": "import"},
+    )
+    html = client.get(f"/staff/items/import/{again.pk}/").content.decode()
+    assert "新增0条，更新0条，未变2条。" in html
+    assert Item.objects.count() == 2
+
+
+def test_the_import_report_names_personal_data_in_chinese(organ: Organ, client: Any) -> None:
+    text = "标题,发布日期,正文\n名单公示,2021-02-03,联系电话13812345678\n"
+    batch = _staff_import(organ, client, text)
+    html = client.get(f"/staff/items/import/{batch.pk}/").content.decode()
+    assert "疑似个人信息（手机号码，正文）" in html
+    assert "mobile" not in html
+
+
+def test_command_names_personal_data_in_chinese(organ: Organ, tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("标题,发布日期\n张三身份证11010519491231002X,2021-02-03\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_items", str(path), organ=organ.code, dry_run=True, stdout=out)
+    assert "疑似个人信息（居民身份证号码，标题）" in out.getvalue()
+    assert "resident_id" not in out.getvalue()

@@ -125,6 +125,8 @@ def test_uploads_are_read_by_content_and_their_text_extracted(organ: Any) -> Non
         ({"year": 2015, "file_name": "a.pdf", "data": b"<html>"}, "file", "不是PDF文件"),
         ({"year": 2015, "file_name": "a.exe", "data": b"MZ"}, "file", "只能上传PDF"),
         ({"year": 2015, "file_name": "a.docx", "data": b"PK\x03\x04x"}, "file", "无法读取该文件"),
+        ({"year": 2015, "file_name": "2015.txt", "data": b""}, "file", "文件是空的"),
+        ({"year": 2015, "file_name": "2015.pdf", "data": b" \n"}, "file", "文件是空的"),
     ],
 )
 def test_bad_input_names_the_field_in_chinese(

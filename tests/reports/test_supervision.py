@@ -289,6 +289,19 @@ def test_links_lead_only_where_the_user_may_go(client: Any) -> None:
             assert bureau_report == f"/reports/{s.bureau.code}/2026/"
 
 
+def test_a_figure_the_user_may_not_open_is_shown_bare_not_as_a_link_to_nowhere(
+    client: Any,
+) -> None:
+    """A 年报编制 may not open the desk: its figures are plain numbers, never ``href=""``
+    (which reloads the supervision page itself and looks like a broken list)."""
+    s, _unit = _links_scenario()
+    for roles in ([StaffRole.REPORTER], [StaffRole.HANDLER]):
+        client.force_login(make_staff(s.city, roles))
+        html = client.get("/staff/supervision/?year=2026").content.decode()
+        assert 'href=""' not in html, roles
+        assert 'href="None"' not in html, roles
+
+
 # Each linked list and the figure it stands behind (reports.supervision.Row).
 LINKED_FIGURES = {
     "items": "items_published",
@@ -478,6 +491,40 @@ def test_weekly_digest_and_report_reminders_are_queued_once_per_week(monkeypatch
     call_command("send_supervision_mail", date=D(2027, 2, 3), stdout=io.StringIO())
     # A week later: the digest again, and the bureau's reminder now says the date has passed.
     assert len(sent) == 4 and "法定公布期限2027年1月31日已过" in sent[-1]["body"]
+
+
+def test_the_digest_tells_the_office_which_departments_reports_are_late_or_due(
+    monkeypatch: Any,
+) -> None:
+    """条例第四十九条: the 政务公开办 chases a department that has not published last year's
+    report by 31 January, even when that department has no 年报编制 with an e-mail address."""
+    from django.core.management import call_command
+
+    from reports import supervision_mail
+
+    city = make_organ("某市人民政府")
+    make_organ("某市教育局", parent=city)
+    published = make_organ("某市财政局", parent=city)
+    catalog_organs.invalidate()
+    office = make_staff(city, [StaffRole.REPORTER])
+    office.email = "gongkai@example.cn"
+    office.save()
+    report = AnnualReport.objects.create(organ=published, year=2026, status="published")
+    PublishedReport.objects.create(
+        report=report, version=1, sections={}, figures={}, published_at=COMPILED_AT
+    )
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(supervision_mail, "queue_mail", lambda **kwargs: sent.append(kwargs))
+
+    call_command("send_supervision_mail", date=D(2027, 1, 20), stdout=io.StringIO())
+    body = next(m for m in sent if m["kind"] == "supervision_digest")["body"]
+    assert "某市教育局：2026年度报告尚未发布（法定期限2027年1月31日）" in body
+    assert "某市财政局" not in body  # published
+    assert "某市人民政府：" not in body  # its own is due 31 March, more than two weeks away
+
+    call_command("send_supervision_mail", date=D(2027, 2, 3), stdout=io.StringIO())
+    body = [m for m in sent if m["kind"] == "supervision_digest"][-1]["body"]
+    assert "某市教育局：2026年度报告逾期未发布（法定期限2027年1月31日）" in body
 
 
 def test_the_reporters_page_shows_the_organs_statutory_date(client: Any) -> None:

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog import importing
 from catalog.models import Organ
+from catalog.templatetags.review import finding_kind, finding_where
 
 
 class Command(BaseCommand):
@@ -91,7 +92,8 @@ class Command(BaseCommand):
         for row in plan.rows:
             notes = row.errors + row.warnings
             notes += [
-                f"疑似个人信息（{f['kind']}，{f['where']}）：{f['excerpt']}" for f in row.findings
+                f"疑似个人信息（{finding_kind(f['kind'])}，{finding_where(f['where'])}）：{f['excerpt']}"
+                for f in row.findings
             ]
             if row.action == "error" or notes:
                 self.stdout.write(
