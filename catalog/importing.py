@@ -44,7 +44,7 @@ from catalog import services
 from catalog.import_models import ImportedItem, ItemImport
 from catalog.models import IndexSerial, Item, Organ, Term, Topic
 from catalog.sanitize import clean_body
-from catalog.uploads import discard_unless_committed
+from catalog.uploads import delete_after_commit, discard_unless_committed
 from disclosure_portal import versions
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -995,7 +995,7 @@ def discard_attachments_zip(batch: ItemImport) -> None:
     storage, name = batch.attachments_zip.storage, batch.attachments_zip.name
     ItemImport.objects.filter(pk=batch.pk).update(attachments_zip="")
     batch.attachments_zip = ""  # type: ignore[assignment]
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_after_commit(storage, name)
 
 
 def discard_stale_attachments(now: dt.datetime | None = None) -> int:

@@ -30,9 +30,10 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -345,3 +346,17 @@ def store_upload(
             _("附件暂时无法保存，本次提交未被受理，请稍后重新提交。"), code=STORAGE_FAILED
         ) from exc
     written.append(field_file)
+
+
+def delete_after_commit(storage: Any, name: str) -> None:
+    """Delete a stored file once the current transaction has committed — never before, so a
+    rollback keeps a row and its file together (a replaced file stays until its replacement
+    is saved). A failure is logged; ``clean_orphan_media`` sweeps what is left behind."""
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("未能删除已替换或已移除的文件 %s", name)
+
+    transaction.on_commit(delete)

@@ -31,6 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.models import Organ
+from catalog.uploads import delete_after_commit, discard_unless_committed, store_upload
 from reports.shelf_models import ArchivedReport, ReportFormat, format_for_year
 
 FIRST_YEAR = 2008
@@ -186,25 +187,30 @@ def archive_save(
         errors["text"] = [_("请上传报告文件或粘贴报告全文。")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        report, _created = ArchivedReport.objects.select_for_update().get_or_create(
-            organ=organ,
-            year=year,
-            defaults={"format": format_for_year(year), "title": "", "text": text or " "},
-        )
-        report.format = report_format or format_for_year(year)
-        report.title = (title or default_title(organ, year))[:200]
-        report.text = text
-        report.published_on = published_on
-        report.created_by = actor if getattr(actor, "pk", None) else None
-        if data is not None:
-            report.extension = extension
-            report.content_type = KINDS[extension][0]
-            report.file_name = Path(file_name).name[:200]
-            if report.file:
-                report.file.delete(save=False)
-            report.file.save(f"{year}{extension}", ContentFile(data), save=False)
-        report.save()
+    try:
+        with discard_unless_committed() as written, transaction.atomic():
+            report, _created = ArchivedReport.objects.select_for_update().get_or_create(
+                organ=organ,
+                year=year,
+                defaults={"format": format_for_year(year), "title": "", "text": text or " "},
+            )
+            report.format = report_format or format_for_year(year)
+            report.title = (title or default_title(organ, year))[:200]
+            report.text = text
+            report.published_on = published_on
+            report.created_by = actor if getattr(actor, "pk", None) else None
+            if data is not None:
+                report.extension = extension
+                report.content_type = KINDS[extension][0]
+                report.file_name = Path(file_name).name[:200]
+                replaced = report.file.name if report.file else ""
+                store_upload(report.file, f"{year}{extension}", ContentFile(data), written)
+                # The file it replaces goes only once the new one is saved and committed.
+                if replaced and replaced != report.file.name:
+                    delete_after_commit(report.file.storage, replaced)
+            report.save()
+    except ValidationError as error:  # only the storage can fail here
+        raise ValidationError({"file": error.messages}) from error
     return report
 
 

@@ -45,6 +45,7 @@ from catalog.uploads import (
     STORAGE_FAILED,
     CheckedUpload,
     check_upload,
+    delete_after_commit,
     discard_unless_committed,
     random_name,
     store_upload,
@@ -898,14 +899,7 @@ def released_file_remove(*, actor: Any, application: Application, released: Rele
             return  # removed already (a second click): nothing left to do
         storage, name = row.file.storage, row.file.name
         row.delete()
-        transaction.on_commit(lambda: _delete_stored(storage, name))
-
-
-def _delete_stored(storage: Any, name: str) -> None:
-    try:
-        storage.delete(name)
-    except Exception:  # clean_orphan_media removes what is left behind
-        logger.exception("未能删除拟公开文件 %s", name)
+        delete_after_commit(storage, name)
 
 
 # --- The workflow (条例第三十至三十九条) -------------------------------------------------------

@@ -116,6 +116,46 @@ def test_uploads_are_read_by_content_and_their_text_extracted(organ: Any) -> Non
     assert html.text == "一、概述\n二、主动公开" and html.format == "2019"
 
 
+def test_replacing_a_report_deletes_the_old_file_only_after_the_commit(
+    organ: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = shelf.archive_save(
+        actor=None, organ=organ, year=2016, file_name="a.pdf", data=pdf_bytes("First edition")
+    )
+    storage, old = first.file.storage, first.file.name
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        second = shelf.archive_save(
+            actor=None, organ=organ, year=2016, file_name="b.pdf", data=pdf_bytes("Second")
+        )
+        assert storage.exists(old)  # not yet committed: the old file is still there
+    for callback in callbacks:
+        callback()
+    assert second.pk == first.pk and second.file.name != old
+    assert storage.exists(second.file.name) and not storage.exists(old)
+
+
+def test_a_storage_failure_keeps_the_shelved_report_and_its_file(
+    organ: Any, monkeypatch: Any
+) -> None:
+    first = shelf.archive_save(
+        actor=None, organ=organ, year=2016, file_name="a.pdf", data=pdf_bytes("First edition")
+    )
+    storage, old = first.file.storage, first.file.name
+
+    def full_disk(name: str, content: Any) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "_save", full_disk)
+    with pytest.raises(ValidationError) as refused:
+        shelf.archive_save(
+            actor=None, organ=organ, year=2016, file_name="b.pdf", data=pdf_bytes("Second")
+        )
+    assert "暂时无法保存" in refused.value.message_dict["file"][0]
+    report = ArchivedReport.objects.get()
+    assert report.file.name == old and storage.exists(old)
+    assert "First edition" in report.text
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field", "message"),
     [
