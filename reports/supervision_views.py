@@ -434,5 +434,8 @@ def supervision_xlsx_view(request: HttpRequest, code: str, year: int) -> HttpRes
     except ValidationError as error:
         return HttpResponse("；".join(error.messages), status=400)
     response = HttpResponse(supervision_xlsx(build(organ, period)), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="supervision-{organ.code}-{year}.xlsx"'
+    month = f"-{period.month:02d}" if period.month else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="supervision-{organ.code}-{year}{month}.xlsx"'
+    )
     return response

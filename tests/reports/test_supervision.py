@@ -439,6 +439,9 @@ def test_xlsx_holds_one_row_per_organ_and_a_total(client: Any) -> None:
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[0].value for row in sheet.iter_rows(min_row=3)]
     assert names == ["某市人民政府", "某市教育局", "合计"]
+    assert f"supervision-{s.city.code}-2026.xlsx" in response["Content-Disposition"]
+    month = client.get(f"/staff/supervision/{s.city.code}/2026.xlsx?month=3")
+    assert f"supervision-{s.city.code}-2026-03.xlsx" in month["Content-Disposition"]
     assert client.get(f"/staff/supervision/{s.city.code}/1999.xlsx").status_code == 400
 
 
