@@ -115,6 +115,7 @@ STAFF_SECTIONS: list[StaffSection] = [
             "发布前审查待发布的信息，核对个人信息后通过或退回（条例第十七条）。"
         ),
         position=15,
+        count=lambda user: review_queue(user).count(),
     ),
     StaffSection(
         key="guide",

@@ -79,6 +79,18 @@ def test_dashboard_counts_the_reviewers_queue(organ: Organ, publisher: Any, revi
     assert "发布审核" in page and "待审核 2 条" in page
 
 
+def test_sidebar_counts_the_items_waiting_for_the_reviewer(
+    organ: Organ, publisher: Any, reviewer: Any
+) -> None:
+    pending(organ, publisher)
+    pending(organ, publisher)
+
+    page = logged_in(reviewer).get("/staff/reviews/").content.decode()
+
+    nav = page.split('class="staff-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '<span class="staff-count" aria-label="2件待办">2</span>' in nav
+
+
 def test_queue_lists_what_the_reviewer_may_review_with_findings_counted(
     organ: Organ, publisher: Any, reviewer: Any
 ) -> None:
@@ -169,9 +181,10 @@ def test_queue_costs_the_same_queries_for_one_item_or_many(
     for _ in range(5):
         pending(organ, publisher, body=f"<p>{ID}</p>")
 
-    # version stamps, session, user, profile, the profile's organ (navigation), count, the
-    # page of items with organ and author, their attachments: none per row.
-    with django_assert_num_queries(8):
+    # version stamps, session, user, profile, the profile's organ (navigation), the sidebar's
+    # count, the paginator's count, the page of items with organ and author, their
+    # attachments: none per row.
+    with django_assert_num_queries(9):
         response = client.get("/staff/reviews/")
 
     assert "待审核 6 条" in response.content.decode()
