@@ -460,6 +460,8 @@ def issue_index_no(organ: Organ, year: int) -> str:
 
 
 IMAGE_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
+# Word 97–2003 (.doc), WPS (.wps) and other OLE compound files begin with these bytes.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def item_import_word(
@@ -472,6 +474,20 @@ def item_import_word(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     name = (upload.name or "").rsplit("/", 1)[-1]
+    upload.seek(0)
+    if upload.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "“%(name)s”是旧版 Word（.doc）或 WPS 文件，请在 Word 或 WPS 中"
+                        "“另存为” .docx 格式后再上传。"
+                    )
+                    % {"name": name}
+                ]
+            }
+        )
+    upload.seek(0)
     try:
         check_upload(
             upload,
