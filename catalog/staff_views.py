@@ -498,8 +498,14 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("已审核通过并发布“%(title)s”，索引号：%(no)s。") % _labels(item)
                 )
+            elif item.created_by is not None and item.created_by.email:
+                messages.success(
+                    request,
+                    _("已将“%(title)s”退回起草人修改，并已通过邮件告知起草人。") % _labels(item),
+                )
             else:
                 messages.success(request, _("已将“%(title)s”退回起草人修改。") % _labels(item))
+                messages.warning(request, _("起草人未登记电子邮箱，没有发送邮件，请另行告知。"))
             return redirect("staff:review_queue")
     context = staff_context(
         request,

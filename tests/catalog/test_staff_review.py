@@ -142,6 +142,31 @@ def test_return_with_opinion_goes_back_to_the_author_who_sees_it(
     assert "审核员退回修改" in page and "请补充公示期限。" in page
 
 
+def test_the_reviewer_is_told_whether_the_author_was_mailed(
+    organ: Organ, publisher: Any, reviewer: Any
+) -> None:
+    # The form promises a mail to the author; an account without an address gets none, and
+    # the reviewer must then tell the author some other way.
+    client = logged_in(reviewer)
+    first = pending(organ, publisher)
+    without = client.post(
+        f"/staff/items/{first.pk}/review/",
+        {"decision": "return", "opinion": "请补充公示期限。"},
+        follow=True,
+    ).content.decode()
+    publisher.email = "mz_pub@example.cn"
+    publisher.save()
+    second = pending(organ, publisher)
+    mailed = client.post(
+        f"/staff/items/{second.pk}/review/",
+        {"decision": "return", "opinion": "请补充公示期限。"},
+        follow=True,
+    ).content.decode()
+
+    assert "起草人未登记电子邮箱，没有发送邮件，请另行告知。" in without
+    assert "已通过邮件告知起草人" in mailed and "未登记电子邮箱" not in mailed
+
+
 def test_the_author_cannot_open_the_review_of_their_own_item(organ: Organ) -> None:
     both = make_staff(organ, ["publisher", "reviewer"])
     item = pending(organ, both)
