@@ -541,6 +541,16 @@ ORGANS_BY_KEY = {spec.key: spec for spec in ORGANS}
 # Demo staff: every role for the city government, two departments and the district.
 STAFF_ORGANS = ("city", "edu", "hrss", "jb")
 STAFF_ROLES = ("publisher", "reviewer", "handler", "approver", "reporter")
+# The demo staff's names, organ by organ in the order of STAFF_ORGANS and STAFF_ROLES: the
+# workspace shows people by name. Their mail goes to ``<username>@demo.invalid`` (a domain
+# reserved never to exist, RFC 2606), printed by the demo's mail backend.
+STAFF_NAMES = (
+    ("王芳", "李明", "张丽", "刘建国", "陈静"),
+    ("杨帆", "赵敏", "黄磊", "周红", "吴涛"),
+    ("徐莉", "孙强", "马琳", "朱伟", "胡萍"),
+    ("郭靖", "何云", "林峰", "高洁", "罗军"),
+)
+DEMO_MAIL_DOMAIN = "demo.invalid"
 # Printed by the command and named in the README: a demo value, never a real credential.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 

@@ -11,10 +11,12 @@ import html
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -377,14 +379,18 @@ def _mail_returned(item: Item, actor: Any, opinion: str) -> None:
     if author is None or not author.email:
         return
     reviewer = (actor.get_full_name() or actor.get_username()) if actor is not None else ""
+    # A full link when the public address is configured (PORTAL_BASE_URL), as in the mails
+    # to applicants; the path alone otherwise.
+    base_url = str(settings.PORTAL.get("BASE_URL") or "").rstrip("/")
+    edit_url = base_url + reverse("staff:item_edit", args=[item.pk])
     queue_mail(
         to=[author.email],
         subject=_("【退回修改】%(title)s") % {"title": item.title},
         body=_(
             "您提交发布的“%(title)s”已被审核员%(reviewer)s退回修改。\n\n审核意见：\n"
-            "%(opinion)s\n\n请登录工作台修改后重新提交：/staff/items/%(pk)d/edit/"
+            "%(opinion)s\n\n请登录工作台修改后重新提交：%(url)s"
         )
-        % {"title": item.title, "reviewer": reviewer, "opinion": opinion, "pk": item.pk},
+        % {"title": item.title, "reviewer": reviewer, "opinion": opinion, "url": edit_url},
         kind="review_returned",
     )
 
@@ -454,6 +460,8 @@ def issue_index_no(organ: Organ, year: int) -> str:
 
 
 IMAGE_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
+# Word 97–2003 (.doc), WPS (.wps) and other OLE compound files begin with these bytes.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def item_import_word(
@@ -466,6 +474,20 @@ def item_import_word(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     name = (upload.name or "").rsplit("/", 1)[-1]
+    upload.seek(0)
+    if upload.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "“%(name)s”是旧版 Word（.doc）或 WPS 文件，请在 Word 或 WPS 中"
+                        "“另存为” .docx 格式后再上传。"
+                    )
+                    % {"name": name}
+                ]
+            }
+        )
+    upload.seek(0)
     try:
         check_upload(
             upload,

@@ -115,6 +115,7 @@ STAFF_SECTIONS: list[StaffSection] = [
             "发布前审查待发布的信息，核对个人信息后通过或退回（条例第十七条）。"
         ),
         position=15,
+        count=lambda user: review_queue(user).count(),
     ),
     StaffSection(
         key="guide",
@@ -497,8 +498,14 @@ def item_review(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("已审核通过并发布“%(title)s”，索引号：%(no)s。") % _labels(item)
                 )
+            elif item.created_by is not None and item.created_by.email:
+                messages.success(
+                    request,
+                    _("已将“%(title)s”退回起草人修改，并已通过邮件告知起草人。") % _labels(item),
+                )
             else:
                 messages.success(request, _("已将“%(title)s”退回起草人修改。") % _labels(item))
+                messages.warning(request, _("起草人未登记电子邮箱，没有发送邮件，请另行告知。"))
             return redirect("staff:review_queue")
     context = staff_context(
         request,

@@ -30,11 +30,13 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def _page(
+    request: HttpRequest, status: int, title: str, message: str, **extra: Any
+) -> HttpResponse:
     if _wants_json(request):
         # API clients get DRF's shape: {"detail": …}, the title being the short message.
         return JsonResponse({"detail": title}, status=status)
-    context = {"status": status, "title": title, "message": message}
+    context = {"status": status, "title": title, "message": message, **extra}
     return render(request, "errors/error.html", context, status=status)
 
 
@@ -43,7 +45,27 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 403, _("无权访问"), _("您没有访问这个页面的权限。工作人员请先登录。"))
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return _page(
+            request,
+            403,
+            _("无权访问"),
+            _("您没有访问这个页面的权限。工作人员请先登录。"),
+            login_link=True,
+        )
+    # A signed-in user: the views' PermissionDenied carry the reason in Chinese (e.g.
+    # 起草人不能审核自己起草的信息); say it, and lead staff back to their workspace.
+    from catalog.permissions import is_staff_member
+
+    reason = str(exception or "").strip()
+    return _page(
+        request,
+        403,
+        _("无权访问"),
+        reason or _("您没有访问这个页面的权限。"),
+        staff_link=is_staff_member(user),
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

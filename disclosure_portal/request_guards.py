@@ -46,8 +46,9 @@ def _refuse(request: HttpRequest, status: int, errors: dict[str, Any]) -> HttpRe
         ]
         body = render_to_string("request_refused.html", {"messages": messages, "status": status})
         response = HttpResponse(body, status=status)
-    # The unread body stays on the connection: close it rather than parse it as a request.
-    response["Connection"] = "close"
+    # No ``Connection: close`` here: it is a hop-by-hop header, which a WSGI application must
+    # not send (PEP 3333). wsgiref (runserver, ``make demo``) answers it with a bare English
+    # 500 and gunicorn drops it; both servers themselves deal with the unread rest of the body.
     return response
 
 
@@ -110,7 +111,6 @@ class BodyCapMiddleware:
             [
                 ("Content-Type", "application/json; charset=utf-8"),
                 ("Content-Length", str(len(body))),
-                ("Connection", "close"),
             ],
         )
         return [body]

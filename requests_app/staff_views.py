@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -256,8 +257,9 @@ def _organ_staff(organ_id: int, roles: Sequence[str]) -> list[Any]:
 # --- The application page -------------------------------------------------------------------
 
 
-def _event_details(event: Event) -> str:
-    """What an event's data adds to its note, in words."""
+def _event_details(event: Event, people: dict[str, Any] | None = None) -> str:
+    """What an event's data adds to its note, in words; ``people`` maps the usernames the
+    data names to their accounts, shown by name as everywhere on the desk."""
     data = event.data or {}
     kind = event.type
     if kind == EventType.RECEIVED and data.get("channel") in Channel.values:
@@ -298,7 +300,8 @@ def _event_details(event: Event) -> str:
             }
         return text
     if kind == EventType.ASSIGN and data.get("user"):
-        return _("分派给：%(user)s") % {"user": data["user"]}
+        person = (people or {}).get(data["user"])
+        return _("分派给：%(user)s") % {"user": user_label(person) if person else data["user"]}
     return ""
 
 
@@ -405,10 +408,21 @@ def _detail_context(
     if recording_appeals and appeal_form is None:
         appeal_form = AppealForm()
     notice_sent = notifications.notice_sent_times(application.events.all())
+    # The handlers named by assignments, in one query.
+    assigned = {
+        event.data["user"]
+        for event in application.events.all()
+        if event.type == EventType.ASSIGN and (event.data or {}).get("user")
+    }
+    people = (
+        {u.get_username(): u for u in get_user_model().objects.filter(username__in=assigned)}
+        if assigned
+        else {}
+    )
     events = [
         {
             "event": event,
-            "details": _event_details(event),
+            "details": _event_details(event, people),
             "actor": _actor_label(event),
             "notice_sent_at": notice_sent.get(event.pk),
             "notice_pending": event.notice_id is not None and event.pk not in notice_sent,

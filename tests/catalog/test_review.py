@@ -204,6 +204,32 @@ class TestDecision:
         assert mail.to == ["edu_pub@example.cn"] and "退回修改" in mail.subject
         assert "第二段的联系电话请改为办公电话。" in mail.body
 
+    def test_the_return_mail_links_to_the_item_at_the_portals_public_address(
+        self,
+        api: Any,
+        tree: dict[str, Organ],
+        people: dict[str, Any],
+        mailoutbox: list[Any],
+        django_capture_on_commit_callbacks: Any,
+        settings: Any,
+    ) -> None:
+        settings.PORTAL = {**settings.PORTAL, "BASE_URL": "https://gk.linjiang.gov.cn/"}
+        people["publisher"].email = "edu_pub@example.cn"
+        people["publisher"].save()
+        data = submit(api, people["publisher"], tree["education"])
+        api.force_authenticate(people["reviewer"])
+
+        with django_capture_on_commit_callbacks(execute=True):
+            api.post(
+                review_url(data["id"]),
+                {"decision": "return", "opinion": "请补充附件。"},
+                format="json",
+            )
+        run_queued_tasks()
+
+        # A path alone ("/staff/items/…") is no link in a mail client.
+        assert f"https://gk.linjiang.gov.cn/staff/items/{data['id']}/edit/" in mailoutbox[0].body
+
     def test_deciding_on_an_item_not_pending_is_a_conflict(
         self, api: Any, tree: dict[str, Organ], people: dict[str, Any]
     ) -> None:

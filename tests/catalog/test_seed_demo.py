@@ -124,6 +124,16 @@ class TestSeedDemo(TestCase):
         assert users.get(username="city_publisher").check_password("demo-password-2026")
         assert "edu_handler" in self.first_out and "demo-password-2026" in self.first_out
 
+    def test_staff_accounts_have_a_name_and_a_mail_address(self) -> None:
+        # The workspace shows people by name, and the mail to an author whose item was
+        # returned (or to a handler) needs an address: without them the demo never shows either.
+        staff = get_user_model().objects.filter(staff_profile__isnull=False)
+        assert staff.count() == 20
+        assert not staff.filter(first_name="").exists()
+        assert not staff.filter(email="").exists()
+        assert len(set(staff.values_list("email", flat=True))) == 20
+        assert staff.get(username="city_publisher").email.endswith(".invalid")
+
     def test_published_items_were_approved_by_a_reviewer_and_some_wait_for_review(self) -> None:
         # 条例第十七条: the demo organs review before publishing, as real ones must.
         assert not Item.objects.published().filter(reviewed_by=None).exists()

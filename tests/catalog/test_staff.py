@@ -294,6 +294,27 @@ def test_disguised_executable_attachment_is_refused_and_nothing_is_saved(
     assert not Attachment.objects.exists()
 
 
+def test_a_form_sent_back_with_errors_says_the_chosen_files_must_be_chosen_again(
+    tree: dict[str, Organ],
+) -> None:
+    # Browsers never refill a file input: without a word the publisher saves the corrected
+    # form and the attachment is silently missing.
+    client = logged_in(make_staff(tree["edu"], ["publisher"]))
+    upload = SimpleUploadedFile("附件1.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(
+        "/staff/items/new/", {**item_post(tree["edu"], title=""), "attachments": upload}
+    )
+
+    assert response.status_code == 200
+    summary = re.search(
+        r'<div class="error-summary" role="alert".*?</div>', response.content.decode(), re.S
+    )
+    assert summary and "已选择的文件没有保留，请重新选择" in summary.group(0)
+    # Without a file there is nothing to choose again.
+    no_file = client.post("/staff/items/new/", item_post(tree["edu"], title="")).content.decode()
+    assert "请重新选择" not in no_file
+
+
 def test_real_pdf_attachments_are_saved_with_the_item(tree: dict[str, Organ]) -> None:
     client = logged_in(make_staff(tree["edu"], ["publisher"]))
     uploads = [

@@ -79,6 +79,18 @@ def test_dashboard_counts_the_reviewers_queue(organ: Organ, publisher: Any, revi
     assert "发布审核" in page and "待审核 2 条" in page
 
 
+def test_sidebar_counts_the_items_waiting_for_the_reviewer(
+    organ: Organ, publisher: Any, reviewer: Any
+) -> None:
+    pending(organ, publisher)
+    pending(organ, publisher)
+
+    page = logged_in(reviewer).get("/staff/reviews/").content.decode()
+
+    nav = page.split('class="staff-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '<span class="staff-count" aria-label="2件待办">2</span>' in nav
+
+
 def test_queue_lists_what_the_reviewer_may_review_with_findings_counted(
     organ: Organ, publisher: Any, reviewer: Any
 ) -> None:
@@ -130,6 +142,31 @@ def test_return_with_opinion_goes_back_to_the_author_who_sees_it(
     assert "审核员退回修改" in page and "请补充公示期限。" in page
 
 
+def test_the_reviewer_is_told_whether_the_author_was_mailed(
+    organ: Organ, publisher: Any, reviewer: Any
+) -> None:
+    # The form promises a mail to the author; an account without an address gets none, and
+    # the reviewer must then tell the author some other way.
+    client = logged_in(reviewer)
+    first = pending(organ, publisher)
+    without = client.post(
+        f"/staff/items/{first.pk}/review/",
+        {"decision": "return", "opinion": "请补充公示期限。"},
+        follow=True,
+    ).content.decode()
+    publisher.email = "mz_pub@example.cn"
+    publisher.save()
+    second = pending(organ, publisher)
+    mailed = client.post(
+        f"/staff/items/{second.pk}/review/",
+        {"decision": "return", "opinion": "请补充公示期限。"},
+        follow=True,
+    ).content.decode()
+
+    assert "起草人未登记电子邮箱，没有发送邮件，请另行告知。" in without
+    assert "已通过邮件告知起草人" in mailed and "未登记电子邮箱" not in mailed
+
+
 def test_the_author_cannot_open_the_review_of_their_own_item(organ: Organ) -> None:
     both = make_staff(organ, ["publisher", "reviewer"])
     item = pending(organ, both)
@@ -169,9 +206,10 @@ def test_queue_costs_the_same_queries_for_one_item_or_many(
     for _ in range(5):
         pending(organ, publisher, body=f"<p>{ID}</p>")
 
-    # version stamps, session, user, profile, the profile's organ (navigation), count, the
-    # page of items with organ and author, their attachments: none per row.
-    with django_assert_num_queries(8):
+    # version stamps, session, user, profile, the profile's organ (navigation), the sidebar's
+    # count, the paginator's count, the page of items with organ and author, their
+    # attachments: none per row.
+    with django_assert_num_queries(9):
         response = client.get("/staff/reviews/")
 
     assert "待审核 6 条" in response.content.decode()

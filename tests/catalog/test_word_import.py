@@ -163,6 +163,22 @@ class TestImportPage:
         assert "不是允许的格式（Word）" in response.content.decode()
         assert not Item.objects.exists()
 
+    def test_an_old_doc_or_wps_file_is_refused_with_how_to_convert_it(self, organ: Organ) -> None:
+        # Word 97–2003 (.doc) and WPS (.wps) files are OLE compound files: the publisher
+        # is told to save them as .docx, not that "Word" is not an allowed format.
+        client = Client()
+        client.force_login(make_staff(organ, ["publisher"]))
+        ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+        upload = SimpleUploadedFile("关于开展安全检查的通知.doc", ole)
+
+        response = client.post("/staff/items/word/", {"organ": organ.pk, "file": upload})
+
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "旧版 Word（.doc）或 WPS 文件" in page and "另存为" in page
+        assert "不是允许的格式" not in page
+        assert not Item.objects.exists()
+
     def test_a_damaged_word_package_is_a_clear_error_not_a_500(self, organ: Organ) -> None:
         client = Client()
         client.force_login(make_staff(organ, ["publisher"]))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.test import Client, RequestFactory
 
-from tests.factories import make_organ
+from disclosure_portal.errors import permission_denied
+from tests.factories import make_organ, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +37,35 @@ def test_csrf_failure_is_explained_in_chinese() -> None:
     html = response.content.decode()
     assert "页面已过期" in html
     assert "CSRF" not in html
+
+
+def test_a_signed_in_staff_member_refused_a_page_is_told_why_and_led_back_to_the_workspace(
+    client: Client,
+) -> None:
+    organ = make_organ("临江市审计局")
+    client.force_login(make_staff(organ, ["reviewer"]))
+
+    response = client.get("/staff/items/")  # 目录管理 needs the publisher role
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "您没有该项工作的权限。" in html  # the reason the view gave
+    assert "请先登录" not in html  # they are signed in
+    assert 'href="/staff/"' in html
+
+
+def test_an_anonymous_visitor_refused_a_page_is_asked_to_sign_in() -> None:
+    # Staff pages send anonymous visitors to the login form; a view that refuses them
+    # outright still offers it.
+    request = RequestFactory().get("/staff/secret/")
+    request.user = AnonymousUser()
+
+    response = permission_denied(request, PermissionDenied())
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "工作人员请先登录" in html
+    assert 'href="/staff/login/?next=/staff/secret/"' in html
 
 
 def test_server_error_page_is_static_chinese(settings: Any) -> None:

@@ -602,6 +602,19 @@ class TestWorkflowThroughThePages:
         assert response.status_code == 302
         assert Application.objects.get(pk=app.pk).assigned_to == colleague
 
+    def test_the_record_names_the_assigned_handler_as_the_desk_does(
+        self, edu: Organ, handler: Any
+    ) -> None:
+        colleague = make_staff(edu, ["handler"], username="lisi")
+        colleague.first_name = "李四"
+        colleague.save()
+        app = make_application(edu, received_on=D(2026, 11, 20))
+        services.application_assign(actor=handler, application=app, user=colleague)
+
+        html = logged_in(handler).get(url(app)).content.decode()
+
+        assert "分派给：李四（lisi）" in html
+
     def test_appeals_are_recorded_and_their_result_updated(self, edu: Organ, handler: Any) -> None:
         app = make_application(edu, received_on=D(2026, 11, 2))
         act(

@@ -256,3 +256,42 @@ def test_gunicorn_hands_a_small_chunked_body_to_the_api(server: str) -> None:
     assert reply.startswith(b"HTTP/1.1 400"), reply[:300]
     errors = json.loads(reply.split(b"\r\n\r\n", 1)[1])
     assert "password" in errors and "username" not in errors
+
+
+def _through_wsgiref(app: Any, path: str, query: str = "", **environ: Any) -> bytes:
+    """One request answered by wsgiref's handler, as ``runserver`` and ``make demo`` serve
+    them: wsgiref turns a response with a hop-by-hop header into a plain-English 500."""
+    import io
+    from wsgiref.handlers import SimpleHandler
+    from wsgiref.util import setup_testing_defaults
+
+    env: dict[str, Any] = {"PATH_INFO": path, "QUERY_STRING": query, **environ}
+    setup_testing_defaults(env)
+    stdout, stderr = io.BytesIO(), io.StringIO()
+    stdin = env.pop("wsgi.input", io.BytesIO())
+    SimpleHandler(stdin, stdout, stderr, env).run(app)
+    return stdout.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_query_is_a_400_on_the_development_server() -> None:
+    from django.core.wsgi import get_wsgi_application
+
+    reply = _through_wsgiref(get_wsgi_application(), "/items/", "q=abc%00def")
+    assert reply.startswith(b"HTTP/1.0 400"), reply[:200]
+    assert "不能包含空字符".encode() in reply
+
+
+def test_an_oversized_chunked_body_is_a_413_on_the_development_server(settings: Any) -> None:
+    import io
+
+    settings.REQUEST_MAX_BYTES = 1024
+    app = BodyCapMiddleware(lambda environ, start_response: [])
+    reply = _through_wsgiref(
+        app,
+        "/api/v1/auth/token/",
+        REQUEST_METHOD="POST",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": io.BytesIO(b"x" * 4096)},
+    )
+    assert reply.startswith(b"HTTP/1.0 413"), reply[:200]

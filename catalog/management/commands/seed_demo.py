@@ -139,15 +139,20 @@ def seed_accounts(by_key: dict[str, Organ]) -> list[tuple[str, str, str, str]]:
             username="admin", password=hashed, is_superuser=True, is_staff=True
         )
         rows.append(("admin", DEMO_PASSWORD, "全部机关", "超级管理员"))
-    for key in demo_data.STAFF_ORGANS:
+    for key, names in zip(demo_data.STAFF_ORGANS, demo_data.STAFF_NAMES, strict=True):
         organ = by_key[key]
-        for role in demo_data.STAFF_ROLES:
+        for role, name in zip(demo_data.STAFF_ROLES, names, strict=True):
             username = f"{key}_{role}"
             label = str(StaffRole(role).label)
             if username in existing:
                 rows.append((username, unchanged, organ.name, label))
                 continue
-            user = user_model.objects.create(username=username, password=hashed)
+            user = user_model.objects.create(
+                username=username,
+                password=hashed,
+                first_name=name,
+                email=f"{username}@{demo_data.DEMO_MAIL_DOMAIN}",
+            )
             StaffProfile.objects.create(user=user, organ=organ, roles=[role])
             rows.append((username, DEMO_PASSWORD, organ.name, label))
     return rows
