@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from catalog.sitemaps import SITEMAPS
 from disclosure_portal import auth_api
 from disclosure_portal.health import healthz
-from disclosure_portal.views import robots_txt
+from disclosure_portal.views import favicon, robots_txt
 
 api_v1 = [
     path("auth/logout/", auth_api.LogoutView.as_view(), name="api-logout"),
@@ -29,6 +29,8 @@ urlpatterns = [
     path("staff/", include("disclosure_portal.staff_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    # Clients that ask for /favicon.ico without reading the page's <link rel="icon">.
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("", include("requests_app.urls")),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -23,3 +24,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {base}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The portal's icon (static/img/favicon.svg) for clients that ask for /favicon.ico."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 
@@ -23,3 +24,15 @@ def test_robots_txt_names_the_public_address_when_configured(client: Client, set
     lines = client.get("/robots.txt").content.decode().splitlines()
 
     assert "Sitemap: https://xxgk.example.gov.cn/sitemap.xml" in lines
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_portal_icon_served_by_the_portal(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
+    page = client.get("/").content.decode()
+    assert f'<link rel="icon" href="{response["Location"]}"' in page
