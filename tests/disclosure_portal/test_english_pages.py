@@ -16,12 +16,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from lxml import html as lxml_html
 
 from catalog import organs as catalog_organs
+from catalog import services as catalog_services
 from catalog.models import Organ
 from requests_app.models import Application
+from tests import files
 from tests.factories import credit_code, make_item, make_organ
 from tests.reports.test_pages import SECTIONS_TEXT, known_annexes, publish_directly
 from tests.requests_app.factories import make_application, person
@@ -30,6 +33,8 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HAN = re.compile(r"[\u3400-\u9fff]")
+# Chinese punctuation around English words ("（2.5 KB）", "Title：error") is Chinese text too.
+FULL_WIDTH = re.compile(r"[（）：，；。、]")
 ITEM_TITLE = "关于做好政府信息公开工作的通知"
 DESCRIPTION = "请公开2025年本市老旧小区改造项目的资金安排文件（文号不详）。"
 # Text a page may show in Chinese because it is data or a proper name, not the portal's words.
@@ -87,7 +92,7 @@ def chinese_ui_text(page: str) -> list[str]:
     for text in texts:
         for data in DATA:
             text = text.replace(data, "")
-        if HAN.search(text):
+        if HAN.search(text) or FULL_WIDTH.search(text):
             left.append(text.strip())
     return left
 
@@ -130,12 +135,19 @@ def test_accept_language_header_chooses_english(city: Organ) -> None:
 
 def test_home_directory_item_and_guide_pages_in_english(city: Organ, english: Client) -> None:
     item = make_item(city, ITEM_TITLE, published_on=dt.date(2026, 3, 2))
+    catalog_services.attachment_add(
+        actor=None, item=item, upload=SimpleUploadedFile("plan.pdf", files.pdf())
+    )
     home = assert_english(english, "/", "Latest disclosures", "Submit a disclosure request")
     assert "某市人民政府" in home  # an organ's name is data
     assert_english(english, "/items/", "Filter", "Issuing body", "Publication date")
     detail = assert_english(english, f"/items/{item.pk}/", "Index number", "Publication date")
     assert ITEM_TITLE in detail
     assert "2026-03-02" in detail  # dates in ISO form, not 2026年3月2日
+    assert "(PDF, " in detail  # the attachment's kind and size, in English brackets
+    # A bad filter comes back as an English error naming the field.
+    errors = assert_english(english, "/items/?published_after=2026-13-01", "Filter")
+    assert "Published from: Enter a valid date" in errors
     assert_english(
         english, f"/organs/{city.code}/guide/", "Government information disclosure guide"
     )
