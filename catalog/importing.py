@@ -369,7 +369,10 @@ def personal_data_scanner() -> Callable[[str], list[Any]]:
 
     def scan_text(text: str) -> list[dict[str, str]]:
         found = pii.scan(text)
-        return [{"kind": f.kind, "excerpt": pii.excerpt(text, f, found)} for f in found]
+        return [
+            {"kind": f.kind, "excerpt": shown}
+            for f, shown in zip(found, pii.excerpts(text, found), strict=True)
+        ]
 
     return scan_text
 

@@ -18,11 +18,12 @@ the 公示 rules for 低保/补贴名单 do, so a list stays useful for checking
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html as html_lib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 RESIDENT_ID = "resident_id"
 MOBILE = "mobile"
@@ -159,8 +160,24 @@ def _labelled(text: str, start: int, label: re.Pattern[str]) -> bool:
     return bool(label.search(text[max(0, start - 24) : start]))
 
 
-def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < t_end and t_start < end for t_start, t_end in taken)
+class _Taken:
+    """Stretches of text already claimed by a finding: disjoint, kept in order, so whether a
+    new one overlaps any is one binary search (a 名单 has thousands of numbers)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def claim(self, start: int, end: int) -> bool:
+        """Claim ``[start, end)`` unless it overlaps a stretch claimed before."""
+        index = bisect.bisect_left(self.starts, end)
+        # Disjoint and sorted: only the last stretch starting before ``end`` can reach past
+        # ``start`` if any does.
+        if index and self.ends[index - 1] > start:
+            return False
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        return True
 
 
 def scan(text: str) -> list[Finding]:
@@ -170,11 +187,10 @@ def scan(text: str) -> list[Finding]:
         return []
     normal = text.translate(_FULL_WIDTH)
     findings: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
 
     def add(kind: str, start: int, end: int) -> None:
-        if not _overlaps(taken, start, end):
-            taken.append((start, end))
+        if taken.claim(start, end):
             findings.append(Finding(kind, start, end, text[start:end]))
 
     for match in _ID18.finditer(normal):
@@ -244,12 +260,40 @@ def mask_text(text: str, findings: Iterable[Finding] | None = None) -> str:
 
 def excerpt(text: str, finding: Finding, findings: Iterable[Finding]) -> str:
     """The finding in context, every number in the excerpt masked, on one line."""
-    start = max(0, finding.start - EXCERPT_CONTEXT)
-    end = min(len(text), finding.end + EXCERPT_CONTEXT)
+    start, end = _window(text, finding)
+    return _masked_window(
+        text, start, end, [f for f in findings if f.end > start and f.start < end]
+    )
+
+
+def excerpts(text: str, found: list[Finding]) -> list[str]:
+    """``excerpt`` of each finding of ``scan(text)`` (sorted, non-overlapping), in time linear
+    in the findings: a 5,000-row 名单 has 10,000 of them."""
+    starts = [f.start for f in found]
+    out = []
+    for finding in found:
+        start, end = _window(text, finding)
+        # Findings starting before the window's end, walked back while they reach into it.
+        last = bisect.bisect_left(starts, end)
+        first = last
+        while first > 0 and found[first - 1].end > start:
+            first -= 1
+        out.append(_masked_window(text, start, end, found[first:last]))
+    return out
+
+
+def _window(text: str, finding: Finding) -> tuple[int, int]:
+    return max(0, finding.start - EXCERPT_CONTEXT), min(len(text), finding.end + EXCERPT_CONTEXT)
+
+
+def _masked_window(text: str, start: int, end: int, near: list[Finding]) -> str:
     # Masking keeps the length, so the window of the masked text shows no number in clear,
-    # not even one cut in half at the window's edge.
-    near = [f for f in findings if f.end > start and f.start < end]
-    snippet = mask_text(text, near)[start:end]
+    # not even one cut in half at the window's edge; only the stretch the window and the
+    # numbers reaching into it cover is masked.
+    low = min([start, *(f.start for f in near)])
+    high = max([end, *(f.end for f in near)])
+    shifted = [replace(f, start=f.start - low, end=f.end - low) for f in near]
+    snippet = mask_text(text[low:high], shifted)[start - low : end - low]
     snippet = re.sub(r"\s+", " ", snippet).strip()
     return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
 
@@ -257,7 +301,10 @@ def excerpt(text: str, finding: Finding, findings: Iterable[Finding]) -> str:
 def report(text: str, where: str) -> list[dict[str, str]]:
     """Findings in the shape of the API (api.md, Catalog): ``kind``, ``where``, ``excerpt``."""
     found = scan(text)
-    return [{"kind": f.kind, "where": where, "excerpt": excerpt(text, f, found)} for f in found]
+    return [
+        {"kind": f.kind, "where": where, "excerpt": shown}
+        for f, shown in zip(found, excerpts(text, found), strict=True)
+    ]
 
 
 # --- HTML bodies ----------------------------------------------------------------------------

@@ -117,6 +117,31 @@ def test_excerpt_shows_context_with_every_number_masked() -> None:
     assert "张某某，身份证号3301**********" in report[0]["excerpt"]
 
 
+def test_a_long_roster_is_reported_whole_with_the_same_excerpts_as_one_by_one() -> None:
+    """A 5,000-row 名单 in a released spreadsheet: every number found once, each excerpt the
+    one ``excerpt`` gives alone (the batched path only skips the quadratic work)."""
+    rows = []
+    for n in range(5000):
+        birth = f"19{50 + n % 50:02d}{1 + n % 12:02d}{1 + n % 28:02d}"
+        rows.append(f"{n + 1}\t李{n}\t{resident_id(f'330102{birth}{n % 1000:03d}')}")
+        rows.append(f"\t1{38 + n % 2}{n:08d}\t幸福村{n}号")
+    text = "\n".join(rows)
+    found = pii.scan(text)
+    assert [f.kind for f in found].count("resident_id") == 5000
+    assert [f.kind for f in found].count("mobile") == 5000
+    report = pii.report(text, "attachment:名单.xlsx")
+    assert len(report) == 10000
+    for index in (0, 1, 2, 4999, 5000, 9998, 9999):
+        assert report[index]["excerpt"] == pii.excerpt(text, found[index], found)
+    # Numbers side by side: each one's excerpt masks its neighbours too.
+    packed = f"{ID}，{ID}、13812345678、13912345678"
+    packed_found = pii.scan(packed)
+    assert [f.kind for f in packed_found] == ["resident_id", "resident_id", "mobile", "mobile"]
+    for finding, shown in zip(packed_found, pii.excerpts(packed, packed_found), strict=True):
+        assert shown == pii.excerpt(packed, finding, packed_found)
+        assert ID not in shown and "13812345678" not in shown and "13912345678" not in shown
+
+
 def test_numbers_split_by_inline_tags_are_found_and_masked_in_place() -> None:
     body = (
         f"<p>身份证号<strong>{ID[:6]}</strong>{ID[6:]}</p>"

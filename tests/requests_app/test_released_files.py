@@ -489,6 +489,26 @@ class TestStaffPage:
         desk.post(f"/staff/applications/{app.pk}/released-files/{released.pk}/delete/")
         assert not app.released_files.exists()
 
+    def test_a_long_roster_lists_the_first_findings_and_counts_the_rest_by_kind(
+        self, desk: Client, organ: Any, handler: Any
+    ) -> None:
+        app = online_application(organ)
+        lines = [
+            f"{n}. 李{n}，身份证号码{resident_id(sequence=n)}，电话1390000{n:04d}。"
+            for n in range(60)
+        ]
+        services.released_file_add(
+            actor=handler, application=app, upload=upload("名单.docx", docx_with(*lines))
+        )
+        assert len(app.released_files.get().pii_findings) == 120  # all kept (and in the API)
+        html = self.page(desk, app)
+        section = html[html.index('id="released"') : html.index('id="actions"')]
+        assert section.count('class="finding-excerpt"') == 50
+        assert "另有 70 处未逐一列出：居民身份证号码 35 处，手机号码 35 处。" in section
+        form = html[html.index('id="action-answer"') :]
+        assert form.count('class="finding-excerpt"') == 50
+        assert "另有 70 处未逐一列出" in form
+
     def test_a_refused_upload_shows_the_error_next_to_the_field(
         self, desk: Client, organ: Any
     ) -> None:
