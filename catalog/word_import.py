@@ -214,12 +214,12 @@ def convert(stream: IO[bytes]) -> WordDocument:
     def keep_image(image: mammoth.documents.Image) -> dict[str, str]:
         with image.open() as handle:
             content = handle.read()
-        placeholder = IMAGE_PLACEHOLDER.format(n=len(images) + 1)
+        number = len(images) + 1
+        placeholder = IMAGE_PLACEHOLDER.format(n=number)
         images.append(WordImage(placeholder, image.content_type or "", content))
-        attributes = {"src": placeholder}
-        if image.alt_text:
-            attributes["alt"] = image.alt_text
-        return attributes
+        # Every picture gets a text alternative (GB/T 37668-2019): the one written in Word,
+        # or its number, the name its attachment gets (图1.png).
+        return {"src": placeholder, "alt": image.alt_text or f"图{number}"}
 
     result = mammoth.convert_to_html(
         io.BytesIO(data),

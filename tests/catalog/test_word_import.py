@@ -78,7 +78,7 @@ class TestConversion:
         assert "<ol><li>健全制度</li><li>完善平台</li></ol>" in body
         assert "<ul><li>加强培训</li></ul>" in body
         assert "<table>" in body and "<td><p>政策解读</p></td>" in body
-        assert '<img src="word-image-1">' in body
+        assert '<img alt="图1" src="word-image-1">' in body  # a text alternative always
         assert [image.content_type for image in result.images] == ["image/png"]
         assert body.endswith("<p>2026年3月2日</p>")
 
@@ -145,7 +145,7 @@ class TestImportPage:
         assert item.formed_on == dt.date(2026, 3, 2)
         picture = item.attachments.get()
         assert picture.name == "图1.png" and picture.content_type == "image/png"
-        assert f'<img src="/items/{item.pk}/attachments/{picture.pk}/">' in item.body
+        assert f'<img alt="图1" src="/items/{item.pk}/attachments/{picture.pk}/">' in item.body
         page = client.get(response["Location"]).content.decode()
         assert "已从 Word 导入" in page
         # The editor is served locally and the textarea stays for browsers without scripts.
