@@ -391,3 +391,22 @@ def test_command_names_personal_data_in_chinese(organ: Organ, tmp_path: Path) ->
     call_command("import_items", str(path), organ=organ.code, dry_run=True, stdout=out)
     assert "疑似个人信息（居民身份证号码，标题）" in out.getvalue()
     assert "resident_id" not in out.getvalue()
+
+
+def test_column_names_of_other_old_systems_are_mapped_without_a_mapping_step() -> None:
+    header = ["信息标题", "索引号", "发文字号", "公开主体", "成文时间", "公开日期", "所属主题"]
+    header += ["所属体裁", "效力状态", "正文", "备注"]
+    mapping, unmapped = importing.guess_mapping(header)
+    assert mapping == {
+        "信息标题": "title",
+        "索引号": "index_no",
+        "发文字号": "doc_number",
+        "公开主体": "publisher",
+        "成文时间": "formed_on",
+        "公开日期": "published_on",
+        "所属主题": "topic",
+        "所属体裁": "genre",
+        "效力状态": "validity",
+        "正文": "body",
+    }
+    assert unmapped == ["备注"]  # left for the mapping step
