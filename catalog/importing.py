@@ -121,7 +121,7 @@ class Table:
 @dataclass
 class RowPlan:
     number: int
-    action: str = "create"  # create | update | error
+    action: str = "create"  # create | update | unchanged | error
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     findings: list[dict[str, str]] = field(default_factory=list)
@@ -160,7 +160,8 @@ class Plan:
         return [row for row in self.rows if row.action == "error"]
 
     def counts(self) -> dict[str, int]:
-        out = {"rows": len(self.rows), "create": 0, "update": 0, "error": 0, "findings": 0}
+        out = {"rows": len(self.rows), "create": 0, "update": 0, "unchanged": 0, "error": 0}
+        out["findings"] = 0
         out |= {"found": 0, "missing": 0, "refused": 0}  # attachments
         for row in self.rows:
             out[row.action] += 1
@@ -611,11 +612,17 @@ def _resolve_keys(plans: list[RowPlan], organ: Organ) -> None:
     )
     numbers = [p.values["index_no"] for p in plans if p.values.get("index_no")]
     taken = dict(Item.objects.filter(index_no__in=numbers).values_list("index_no", "pk"))
+    # A row imported before says "unchanged" when applying it would rewrite nothing.
+    before = Item.objects.in_bulk([item for key, item in existing.items()])
     for plan in plans:
         if plan.action == "error":
             continue
         plan.existing = existing.get(plan.key)
-        plan.action = "update" if plan.existing else "create"
+        item = before.get(plan.existing) if plan.existing else None
+        if item is None:
+            plan.action = "create"
+        else:
+            plan.action = "update" if _differs(item, plan) else "unchanged"
         number = plan.values["index_no"]
         if number:
             owner = taken.get(number)
@@ -811,7 +818,8 @@ def apply_import(
             _("有%(n)d行存在错误，未导入任何信息。可更正后重新导入，或选择“仅导入无误的行”。")
             % {"n": len(plan.errors)}
         )
-    rows = [row for row in plan.rows if row.action in ("create", "update")]
+    # Unchanged rows too: their attachments may be new, and the rows are re-checked below.
+    rows = [row for row in plan.rows if row.action != "error"]
     organ = plan.organ
     now = timezone.now()
     # The attachments' files are deleted again should anything fail before the commit.

@@ -114,8 +114,13 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(organ: Org
             row("乙通知", 文号="某教〔2019〕3号", 正文="乙的新正文"),
         ]
     )
+    preview = importing.plan_import(importing.read_table(second, "catalog.xlsx"), organ)
+    assert [r.action for r in preview.rows] == ["update", "update"]
     assert run(second, organ) == {"create": 0, "update": 2, "unchanged": 0, "skipped": 0}
-    # The same file once more: nothing to rewrite.
+    # The same file once more: the preview says so, and nothing is rewritten.
+    preview = importing.plan_import(importing.read_table(second, "catalog.xlsx"), organ)
+    assert [r.action for r in preview.rows] == ["unchanged", "unchanged"]
+    assert preview.counts()["unchanged"] == 2
     assert run(second, organ) == {"create": 0, "update": 0, "unchanged": 2, "skipped": 0}
     assert Item.objects.count() == 2
     assert Item.objects.get(index_no="OLD-2019-1").title == "甲通知（修订）"

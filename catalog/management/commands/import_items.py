@@ -88,7 +88,7 @@ class Command(BaseCommand):
         self.stdout.write(f"列对应：{mapped}")
         if plan.unmapped:
             self.stdout.write(f"未使用的列：{'、'.join(plan.unmapped)}")
-        labels = {"create": "新增", "update": "更新", "error": "错误"}
+        labels = {"create": "新增", "update": "更新", "unchanged": "未变", "error": "错误"}
         for row in plan.rows:
             notes = row.errors + row.warnings
             notes += [
@@ -102,5 +102,6 @@ class Command(BaseCommand):
         counts = plan.counts()
         self.stdout.write(
             f"共{counts['rows']}行：新增{counts['create']}，更新{counts['update']}，"
-            f"错误{counts['error']}，疑似个人信息{counts['findings']}处。"
+            f"未变{counts['unchanged']}，错误{counts['error']}，"
+            f"疑似个人信息{counts['findings']}处。"
         )
