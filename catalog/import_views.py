@@ -253,7 +253,10 @@ def _review(
         columns=columns,
         choices=_field_choices(),
         preview=[
-            [importing.cell_text(v) for v in row][: len(table.header)]
+            [
+                importing.preview_text(value, mapping.get(name))
+                for value, name in zip(row, table.header, strict=False)
+            ]
             for row in table.rows[: importing.PREVIEW_ROWS]
         ],
         header=table.header,

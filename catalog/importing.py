@@ -281,6 +281,24 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+DATE_FIELDS = frozenset({"formed_on", "published_on", "changed_on", "repealed_on"})
+
+
+def preview_text(value: Any, field: str | None) -> str:
+    """A cell as the import will read it, for the preview: a date column's Excel serial or
+    text as the date it means (2019-06-01, not 43617 or 2019-06-01 00:00:00); a cell that
+    cannot be read as a date stays as written (the report names the row)."""
+    if field in DATE_FIELDS:
+        try:
+            day = parse_date(value)
+        except ValueError:
+            return cell_text(value)
+        return day.isoformat() if day else ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return cell_text(value)
+
+
 def _find_header(grid: list[list[Any]]) -> Table:
     """The header is the top row naming the most known columns (a title row above it, as
     old systems export, names none)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -415,3 +416,31 @@ def test_column_names_of_other_old_systems_are_mapped_without_a_mapping_step() -
         "正文": "body",
     }
     assert unmapped == ["备注"]  # left for the mapping step
+
+
+def test_preview_shows_dates_as_the_import_reads_them(organ: Organ, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.models import StaffRole
+    from tests.factories import make_staff
+
+    client.force_login(make_staff(organ, [StaffRole.PUBLISHER]))
+    data = xlsx(
+        [
+            row("序列号日期的通知", 成文日期=43617, 发布日期=dt.datetime(2019, 6, 3)),
+            row("文字日期的通知", 成文日期="2019年6月4日", 发布日期="2019.6.5"),
+            row("日期有误的通知", 发布日期="下个月"),
+        ]
+    )
+    client.post(
+        "/staff/items/import/",
+        {"organ": organ.pk, "file": SimpleUploadedFile("old.xlsx", data)},
+    )
+    page = client.get(f"/staff/items/import/{ItemImport.objects.get().pk}/").content.decode()
+    preview = page[page.index('id="preview-title"') : page.index('id="mapping-title"')]
+    cells = re.findall(r"<td>([^<]*)</td>", preview)
+    # Excel's serial 43617 is 2019-06-01; a date-time cell and dates written as text read as
+    # the dates they mean; what cannot be read stays as written (the report names the row).
+    assert "2019-06-01" in cells and "2019-06-03" in cells
+    assert "2019-06-04" in cells and "2019-06-05" in cells and "下个月" in cells
+    assert "43617" not in preview and "00:00:00" not in preview
