@@ -79,7 +79,11 @@ def test_a_pasted_report_is_listed_read_at_the_report_address_and_found(
     column = client.get(f"/reports/?organ={organ.code}").content.decode()
     assert f"/reports/{organ.code}/2012/archive/" in column and "（存档）" in column
 
-    found = client.get("/reports/?q=工作例会").content.decode()
+    # The site search box searches the catalog; its results lead on to the reports.
+    directory = client.get("/items/?q=工作例会").content.decode()
+    link = "/reports/?q=%E5%B7%A5%E4%BD%9C%E4%BE%8B%E4%BC%9A"
+    assert f'href="{link}"' in directory
+    found = client.get(link).content.decode()
     assert "包含“工作例会”的往年报告（1篇）" in found
     assert client.get("/reports/?q=没有这句话").content.decode().count("没有找到") == 1
 
