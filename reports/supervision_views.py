@@ -376,6 +376,8 @@ def supervision_page(request: HttpRequest) -> HttpResponse:
     rows = list(table.rows)
     if SORT_KEYS.get(sort) is not None:
         rows.sort(key=SORT_KEYS[sort], reverse=descending)
+    elif sort == "organ" and descending:
+        rows.reverse()  # the tree's order, from the bottom up
     query = {"organ": organ.code, "year": period.year}
     if period.month:
         query["month"] = period.month

@@ -258,6 +258,15 @@ def test_page_links_each_figure_to_its_list_and_flags_overdue(client: Any) -> No
     # B2 (received 2 November 2026) is past its due date on 20 January 2027.
     assert 'class="red"' in html
     assert client.get("/staff/supervision/?year=abc").status_code == 400
+    # The organ column sorts both ways: the tree's order, then bottom up.
+    names = [
+        [entry["row"].organ_name for entry in client.get(url).context["rows"]]
+        for url in (
+            "/staff/supervision/?year=2026",
+            "/staff/supervision/?year=2026&sort=organ&dir=desc",
+        )
+    ]
+    assert names[0][0] == "某市人民政府" and names[1] == names[0][::-1]
 
 
 def test_links_lead_only_where_the_user_may_go(client: Any) -> None:
