@@ -31,6 +31,8 @@
     IFRAME: 1, OBJECT: 1, EMBED: 1, SVG: 1, MATH: 1, FORM: 1, INPUT: 1, BUTTON: 1, SELECT: 1,
     TEXTAREA: 1 };
   var SAFE_URL = /^(https?:|mailto:|\/|#|[^:]*$)/i;
+  /* Pictures left out of the last paste (they lived on the user's disk): the user is told. */
+  var droppedPictures = 0;
 
   function copyInto(source, target, doc) {
     Array.prototype.forEach.call(source.childNodes, function (node) {
@@ -55,6 +57,7 @@
            data; it cannot be published as is. Upload the document or attach the image. */
         var src = node.getAttribute("src") || "";
         if (!/^(https?:|\/)/i.test(src)) {
+          droppedPictures += 1;
           return;
         }
       }
@@ -151,6 +154,11 @@
   content.setAttribute("role", "textbox");
   content.setAttribute("aria-multiline", "true");
   content.setAttribute("data-editor", "body");
+  /* Said aloud and shown after a paste that left pictures out. */
+  var pasteNote = document.createElement("p");
+  pasteNote.className = "editor-note";
+  pasteNote.setAttribute("role", "status");
+  wrapper.parentNode.insertBefore(pasteNote, wrapper.nextSibling);
   if (label) {
     content.setAttribute("aria-labelledby", label.id);
   }
@@ -210,8 +218,13 @@
       return; /* plain text: the browser inserts it as text */
     }
     event.preventDefault();
+    droppedPictures = 0;
     insertFragment(cleanHtml(html));
     textarea.value = content.innerHTML;
+    pasteNote.textContent = droppedPictures
+      ? "粘贴的内容中有 " + droppedPictures + " 张图片未能粘贴（图片保存在您的电脑上）。" +
+        "请用“从 Word 导入”上传整个文件，或把图片作为附件上传。"
+      : "";
   });
 
   /* "HTML 源码": the textarea, for what the toolbar cannot do. */

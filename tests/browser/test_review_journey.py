@@ -35,7 +35,10 @@ WORD_CLIPBOARD = (
     '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>'
     "p.MsoNormal{margin:0;font-family:仿宋_GB2312}</style></head><body><!--StartFragment-->"
     "<p class=MsoNormal style='text-indent:2em'><span style='font-family:仿宋_GB2312;"
-    "color:red'>公示期间如有异议，请向区民政局反映。<o:p></o:p></span></p><!--EndFragment-->"
+    "color:red'>公示期间如有异议，请向区民政局反映。<o:p></o:p></span></p>"
+    # A picture in the Word document: on the clipboard it is a file on the user's disk.
+    "<p class=MsoNormal><img width=200 src='file:///C:/Users/fby/AppData/Local/Temp/"
+    "msohtmlclip1/01/clip_image002.png'></p><!--EndFragment-->"
     "</body></html>"
 )
 
@@ -120,6 +123,10 @@ def test_word_file_is_reviewed_masked_and_then_found_by_the_public(
     page.keyboard.press("Enter")
     paste(page, WORD_CLIPBOARD)
     expect(editor).to_contain_text("公示期间如有异议，请向区民政局反映。")
+    # The picture cannot come along; the publisher is told so, and what to do instead.
+    expect(editor.locator("img")).to_have_count(0)
+    expect(page.locator(".editor-note")).to_contain_text("1 张图片未能粘贴")
+    expect(page.locator(".editor-note")).to_contain_text("从 Word 导入")
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".messages")).to_contain_text("待审核员审核通过后发布")
     expect(page.locator(".item-state .status")).to_have_text("待审核")
