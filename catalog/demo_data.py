@@ -92,6 +92,12 @@ class OrganSpec:
         return credit_code_for(self.region, self.org_serial)
 
     @property
+    def answer_number_pattern(self) -> str:
+        """答复书 numbers with the organ's own 机关代字, as real letters carry them:
+        临教发 → 临教信复〔2026〕12号."""
+        return self.doc_prefix.removesuffix("发") + "信复〔{year}〕{n}号"
+
+    @property
     def email(self) -> str:
         return f"xxgk@{self.domain}.linjiang.example"
 

@@ -142,6 +142,18 @@ class TestSeedDemoApplicationsAndReports(TestCase):
                 approver, event.application.organ_id, StaffRole.APPROVER
             )
 
+    def test_answer_letters_carry_each_organs_own_code_and_serial(self) -> None:
+        answered = Application.objects.filter(status=Status.ANSWERED).select_related("organ")
+        assert answered.exists()
+        education = ORGANS_BY_KEY["edu"]
+        for application in answered:
+            number = application.letter_number
+            year = application.closed_on.year
+            assert re.fullmatch(rf"\S+信复〔{year}〕\d+号", number), number
+            assert "市政府信复" not in number  # the 机关代字, not the short name
+        letters = answered.filter(organ__code=education.credit_code)
+        assert letters and all(a.letter_number.startswith("临教信复〔") for a in letters)
+
     def test_online_disclosures_carry_documents_the_applicant_downloads(self) -> None:
         released = ReleasedFile.objects.select_related("application")
         assert released.count() >= 3

@@ -91,7 +91,9 @@ def seed_organs() -> dict[str, Organ]:
                 short_name=spec.short_name,
                 parent=by_key[spec.parent] if spec.parent else None,
             )
-            Organ.objects.filter(pk=organ.pk).update(position=position)
+            Organ.objects.filter(pk=organ.pk).update(
+                position=position, answer_number_pattern=spec.answer_number_pattern
+            )
         by_key[spec.key] = organ
     organs.invalidate()
     return by_key
