@@ -821,15 +821,20 @@ def released_findings(files: Iterable[ReleasedFile]) -> list[dict[str, str]]:
     return [finding for f in files for finding in (f.pii_findings or [])]
 
 
-def _lock_open(application: Application) -> Application:
-    """The application's row, locked for the rest of the transaction, if it is still open:
-    its released files are frozen from the answer on (409 after it)."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in OPEN_STATUSES:
+def _refuse_unless_open(application: Application) -> None:
+    """Released files are frozen from the answer on (409 after it)."""
+    if application.status not in OPEN_STATUSES:
         raise WorkflowConflict(
             _("申请已%(status)s，拟公开文件已随答复发出或不再需要，不能再更改。")
-            % {"status": Status(locked.status).label}
+            % {"status": Status(application.status).label}
         )
+
+
+def _lock_open(application: Application) -> Application:
+    """The application's row, locked for the rest of the (caller's) transaction, if it is
+    still open."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _refuse_unless_open(locked)
     return locked
 
 
@@ -843,8 +848,7 @@ def released_file_add(
     name); its text (PDF, Word, Excel) is scanned once for personal data (catalog.pii).
     Errors are keyed ``file``.
     """
-    if application.status not in OPEN_STATUSES:
-        _lock_open(application)  # raises the conflict
+    _refuse_unless_open(application)  # before reading the file; checked again under the lock
     try:
         checked = check_upload(
             upload,

@@ -278,6 +278,18 @@ class TestOutcomesAndFreeze:
         assert client.delete(f"{files_url(app)}{file_id}/").status_code == 409
         assert ReleasedFile.objects.filter(application=app).count() == 1
 
+    @pytest.mark.django_db(transaction=True)
+    def test_frozen_files_are_a_409_outside_a_test_transaction_too(
+        self, client: Any, organ: Any
+    ) -> None:
+        """As in production (autocommit, no test transaction around the request): the
+        refusal of a frozen application's files is a 409, not a server error."""
+        app = online_application(organ)
+        file_id = post_file(client, app, "资金安排.pdf", files.pdf()).json()["id"]
+        assert answer(client, app).status_code == 200
+        assert post_file(client, app, "补充.pdf", files.pdf()).status_code == 409
+        assert client.delete(f"{files_url(app)}{file_id}/").status_code == 409
+
     def test_a_file_added_while_the_answer_was_being_given_refuses_the_answer(
         self, handler: Any, organ: Any, monkeypatch: Any
     ) -> None:
