@@ -235,6 +235,11 @@ def _visible_application(request: Request, pk: int, *, detail: bool = False) -> 
     return application
 
 
+def _require_act(request: Request, application: Application) -> None:
+    if not permissions.can_act(request.user, application):
+        raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
+
+
 def _detail_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
     application = _visible_application(request, pk, detail=True)
     context = {
@@ -406,8 +411,8 @@ class ApplicationActionView(APIView):
                 raise PermissionDenied(
                     _("只有本机关的政府信息公开工作机构负责人可以决定延长答复期限。")
                 )
-        elif not permissions.can_act(request.user, application):
-            raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
+        else:
+            _require_act(request, application)
         try:
             if action == "assign":
                 serializer = AssignSerializer(data=request.data)
@@ -494,11 +499,6 @@ def _released_file(application: Application, file_id: int) -> ReleasedFile:
     if released is None:
         raise NotFound(_("文件不存在。"))
     return released
-
-
-def _require_act(request: Request, application: Application) -> None:
-    if not permissions.can_act(request.user, application):
-        raise PermissionDenied(_("只有本机关的经办人或负责人可以办理申请。"))
 
 
 class ApplicationReleasedFilesView(APIView):
