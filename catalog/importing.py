@@ -631,7 +631,7 @@ def _resolve_keys(plans: list[RowPlan], organ: Organ) -> None:
     numbers = [p.values["index_no"] for p in plans if p.values.get("index_no")]
     taken = dict(Item.objects.filter(index_no__in=numbers).values_list("index_no", "pk"))
     # A row imported before says "unchanged" when applying it would rewrite nothing.
-    before = Item.objects.in_bulk([item for key, item in existing.items()])
+    before = Item.objects.in_bulk(list(existing.values()))
     for plan in plans:
         if plan.action == "error":
             continue
