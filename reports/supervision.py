@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Item, Organ
 from catalog.organs import organ_tree
-from catalog.publication import PUBLICATION_PERIOD
+from catalog.publication import PUBLICATION_PERIOD, timeliness
 from reports import statutory
 from reports.models import AnnualReport, Scope
 from reports.statistics import _weighted_median
@@ -584,10 +584,11 @@ def late_items(organ: Organ, period: Period, calendar: WorkCalendar) -> list[Lat
     )
     out = []
     for item in items:
-        start = max(item.formed_on, item.changed_on or item.formed_on)
-        if start < thresholds[item.published_on]:
-            deadline = add_workdays(calendar, start, PUBLICATION_PERIOD).date
-            out.append(LateItem(item=item, start=start, deadline=deadline))
+        # The catalog's own reading of 第二十六条 (start and deadline), filtered by the
+        # figure's thresholds.
+        timing = timeliness(item)
+        if timing is not None and timing.start < thresholds[item.published_on]:
+            out.append(LateItem(item=item, start=timing.start, deadline=timing.deadline))
     return out
 
 
