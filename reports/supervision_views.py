@@ -292,9 +292,17 @@ def _detail_url(name: str, code: str, period: Period) -> str:
     return url + (f"?month={period.month}" if period.month else "")
 
 
+def _period_query(organ: Organ, period: Period) -> dict[str, Any]:
+    """The table's own query for an organ and a period (``?organ=&year=[&month=]``)."""
+    query: dict[str, Any] = {"organ": organ.code, "year": period.year}
+    if period.month:
+        query["month"] = period.month
+    return query
+
+
 def _detail_context(request: HttpRequest, code: str, year: int) -> tuple[Organ, Period]:
-    """The organ (the caller's own or below it, else 404) and the period of a detail list;
-    a bad month is a 400 naming the field, as on the table."""
+    """The organ in the path (the caller's own or below it, else 404) and the period of its
+    year and ``?month=``; a bad month raises the ValidationError naming the field."""
     organ = _organ_for(request, code)
     period = parse_period({"year": str(year), "month": request.GET.get("month")}, local_today())
     return organ, period
@@ -309,17 +317,7 @@ def _detail_response(
         context = staff_context(request, errors=error.message_dict)
         return render(request, template, context, status=400)
     records = rows(request, organ, period)
-    back = (
-        reverse("staff_reports:supervision")
-        + "?"
-        + urlencode(
-            {
-                "organ": organ.code,
-                "year": period.year,
-                **({"month": period.month} if period.month else {}),
-            }
-        )
-    )
+    back = reverse("staff_reports:supervision") + "?" + urlencode(_period_query(organ, period))
     context = staff_context(request, organ=organ, period=period, records=records, back=back)
     return render(request, template, context)
 
@@ -378,9 +376,7 @@ def supervision_page(request: HttpRequest) -> HttpResponse:
         rows.sort(key=SORT_KEYS[sort], reverse=descending)
     elif sort == "organ" and descending:
         rows.reverse()  # the tree's order, from the bottom up
-    query = {"organ": organ.code, "year": period.year}
-    if period.month:
-        query["month"] = period.month
+    query = _period_query(organ, period)
 
     def column(key: str, label: str) -> dict[str, str]:
         flip = "asc" if sort == key and descending else "desc"
@@ -430,9 +426,8 @@ def supervision_page(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @require_safe
 def supervision_xlsx_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    organ = _organ_for(request, code)
     try:
-        period = parse_period({"year": str(year), "month": request.GET.get("month")}, local_today())
+        organ, period = _detail_context(request, code, year)
     except ValidationError as error:
         return HttpResponse("；".join(error.messages), status=400)
     response = HttpResponse(supervision_xlsx(build(organ, period)), content_type=XLSX_CONTENT_TYPE)
