@@ -30,14 +30,13 @@ from django.utils.translation import gettext as _
 
 from requests_app.deadlines import format_date
 from requests_app.models import (
-    RELEASING_OUTCOMES,
     Application,
     DeliveryMethod,
     EventType,
     Outcome,
     Status,
 )
-from requests_app.tracking import display_tracking_code
+from requests_app.tracking import display_tracking_code, released_files_of
 
 logger = logging.getLogger(__name__)
 
@@ -178,9 +177,7 @@ def _optional_date(value: date | None) -> str:
 def released_names(application: Application) -> list[str]:
     """The served names of the files that went out with the answer (条例第三十六条第二项:
     the information itself), in upload order; none for other outcomes."""
-    if application.status != Status.ANSWERED or application.outcome not in RELEASING_OUTCOMES:
-        return []
-    return [f.name for f in application.released_files.order_by("id")]
+    return [f.name for f in released_files_of(application)]
 
 
 def _track_url(base_url: str) -> str:
