@@ -55,7 +55,6 @@ from requests_app.downloads import private_download
 from requests_app.models import (
     MAX_RELEASED_FILES,
     OPEN_STATUSES,
-    RELEASING_OUTCOMES,
     Appeal,
     Application,
     ApplicationAttachment,
@@ -82,7 +81,7 @@ from requests_app.staff_forms import (
     action_form,
     find_published_items,
 )
-from requests_app.tracking import display_tracking_code
+from requests_app.tracking import display_tracking_code, releases_files
 from requests_app.workdays import WorkCalendar, is_weekend, workdays_between
 from requests_app.workflow import TRANSITIONS, allowed_actions, can_apply
 
@@ -475,9 +474,7 @@ def _detail_context(
         released_findings=services.released_findings(released),
         released_form=released_form if editing_released else None,
         released_max=MAX_RELEASED_FILES,
-        released_out=bool(released)
-        and application.status == Status.ANSWERED
-        and application.outcome in RELEASING_OUTCOMES,
+        released_out=bool(released) and releases_files(application),
         has_letter=_has_letter(application),
         is_open=application.status in OPEN_STATUSES,
         delivery_form=delivery_form if acting and document else None,

@@ -173,7 +173,7 @@ def _code_digest(tracking_code: str) -> str:
     return hashlib.sha256(tracking_code.encode()).hexdigest()[:16]
 
 
-def _releases_files(application: Application) -> bool:
+def releases_files(application: Application) -> bool:
     """Whether the applicant may download the application's files: after a disclosing
     answer, never before it."""
     return application.status == Status.ANSWERED and application.outcome in RELEASING_OUTCOMES
@@ -181,7 +181,7 @@ def _releases_files(application: Application) -> bool:
 
 def released_files_of(application: Application) -> list[ReleasedFile]:
     """The files the applicant may download."""
-    if not _releases_files(application):
+    if not releases_files(application):
         return []
     return list(application.released_files.order_by("id"))
 
@@ -212,7 +212,7 @@ def released_file_for_token(
     application = released.application
     if payload.get("c") != _code_digest(application.tracking_code):
         return None
-    return released if _releases_files(application) else None
+    return released if releases_files(application) else None
 
 
 def public_released_files(application: Application) -> list[dict[str, Any]]:
