@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from catalog.models import Item, Organ, Term, Topic
-from catalog.organs import subtree_ids
+from catalog.organs import scope_ids
 from catalog.search import search_items
 
 ORDERING_FIELDS = ("published_on", "formed_on", "title", "id")
@@ -104,10 +104,8 @@ class ItemFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_organ(self, queryset: QuerySet, name: str, value: Organ) -> QuerySet:
-        # domain.md「Organs」: government-level views include the subtree, unless ``own``.
-        if self.form.cleaned_data.get("own"):
-            return queryset.filter(organ_id=value.pk)
-        return queryset.filter(organ_id__in=subtree_ids(value.pk))
+        own = bool(self.form.cleaned_data.get("own"))
+        return queryset.filter(organ_id__in=scope_ids(value.pk, own=own))
 
     def filter_own(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         return queryset  # read by filter_organ

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Guide, Item, Organ, Term, Topic
-from catalog.organs import organ_tree
+from catalog.organs import organ_tree, scope_ids
 from catalog.uploads import ITEM_KINDS, check_upload
 from disclosure_portal.auth import SecondFactorLoginMixin
 from disclosure_portal.i18n import interpolate_lazy
@@ -403,12 +403,8 @@ class ItemFilterForm(ChineseLabelsMixin, forms.Form):
         if data.get("validity"):
             items = items.filter(validity=data["validity"])
         if data.get("organ"):
-            # A government's list includes its subordinates (domain.md, Organs) unless the
-            # organ alone is asked for.
-            if data.get("own"):
-                items = items.filter(organ_id=data["organ"])
-            else:
-                items = items.filter(organ_id__in=organ_tree().descendant_ids(data["organ"]))
+            ids = scope_ids(int(data["organ"]), own=bool(data.get("own")))
+            items = items.filter(organ_id__in=ids)
         return items
 
 

@@ -107,5 +107,12 @@ def subtree_ids(organ_id: int) -> set[int]:
     return organ_tree().descendant_ids(organ_id)
 
 
+def scope_ids(organ_id: int, *, own: bool = False, tree: OrganTree | None = None) -> set[int]:
+    """The organs a list filtered by an organ covers: a government's lists include its
+    subordinates (domain.md「Organs」) unless the organ alone is asked for (``own``: the list
+    behind a figure of the supervision table). ``tree``: the one the caller already holds."""
+    return {organ_id} if own else (tree or organ_tree()).descendant_ids(organ_id)
+
+
 def navigation_tree() -> list[OrganNode]:
     return organ_tree().roots

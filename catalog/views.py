@@ -37,7 +37,7 @@ from catalog.directory import (
     published_total,
 )
 from catalog.models import Attachment, Guide, Item, Organ, Term, Topic
-from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree
+from catalog.organs import OrganNode, OrganTree, fresh_tree, organ_tree, scope_ids
 from catalog.permissions import can_see
 from catalog.publication import timeliness
 from catalog.search import search_items
@@ -399,9 +399,7 @@ def apply_filters(
 ) -> QuerySet[Item]:
     if "organ" in filters:
         organ_id = tree.by_code[filters["organ"]].id
-        # domain.md「Organs」: government-level views include the subtree, unless the organ
-        # alone is asked for (the list behind a figure of the supervision table).
-        ids = {organ_id} if filters.get("own") else tree.descendant_ids(organ_id)
+        ids = scope_ids(organ_id, own=bool(filters.get("own")), tree=tree)
         queryset = queryset.filter(organ_id__in=ids)
     if "topic" in filters:
         # 主题分类 is a two-level tree: a first-level topic includes its second level.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import DateInput
 from catalog.models import Item
-from catalog.organs import organ_tree, subtree_ids
+from catalog.organs import organ_tree, scope_ids
 from disclosure_portal.i18n import interpolate_lazy
 from requests_app.deadlines import (
     DUE_SOON_WORKDAYS,
@@ -159,8 +159,7 @@ class QueueFilterForm(forms.Form):
         elif status != ALL:
             applications = applications.filter(status=status)
         if organ := data.get("organ"):
-            # The organ alone, or with its subordinates (the default, domain.md「Organs」).
-            ids = {int(organ)} if data.get("own") else subtree_ids(int(organ))
+            ids = scope_ids(int(organ), own=bool(data.get("own")))
             if self.organ_ids is not None:
                 ids &= self.organ_ids
             applications = applications.filter(organ_id__in=ids)
